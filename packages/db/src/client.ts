@@ -1,0 +1,102 @@
+import { mkdir } from 'node:fs/promises';
+
+import { PGlite } from '@electric-sql/pglite';
+import { sql, type Logger } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import postgres from 'postgres';
+
+import { toPostgresJsUrl } from './connection-url.js';
+import { classifyDatabaseError } from './errors.js';
+import { migratePglite, migratePostgres } from './migrate.js';
+import * as schema from './schema.js';
+
+/** The one handle type both drivers produce; queries take it as their first argument. */
+export type TaskDb = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+export interface DatabaseOptions {
+  /** A PostgreSQL URL (Neon included). Unset: the embedded PGlite below. */
+  url?: string | undefined;
+  /** PGlite data directory; `memory://` keeps it in memory (tests). Default `./.data/pglite`. */
+  dataDir?: string | undefined;
+  /** postgres.js pool size. */
+  poolMax?: number | undefined;
+  /** Protocol-level prepared statements; `false` for PgBouncer / Neon pooled URLs in transaction mode. */
+  prepare?: boolean | undefined;
+  /** Seconds to wait for a connection before the database counts as unavailable. */
+  connectTimeoutSeconds?: number | undefined;
+  /** Seconds before an idle pooled connection is closed (Neon cuts idle ones anyway). */
+  idleTimeoutSeconds?: number | undefined;
+  /** Called once per SQL statement sent (the benchmark counts statements per request). */
+  onQuery?: ((query: string, params: unknown[]) => void) | undefined;
+}
+
+export interface Database {
+  readonly db: TaskDb;
+  readonly driver: 'postgres' | 'pglite';
+  /** Applies the committed migrations; safe on every start and from concurrent processes. */
+  migrate(): Promise<void>;
+  /** Resolves when the database answers `select 1`; rejects (classified) when it does not. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_PGLITE_DIR = './.data/pglite';
+
+function queryLogger(onQuery: DatabaseOptions['onQuery']): Logger | undefined {
+  return onQuery
+    ? {
+        logQuery: (query, params) => {
+          onQuery(query, params);
+        },
+      }
+    : undefined;
+}
+
+export async function createDatabase(options: DatabaseOptions = {}): Promise<Database> {
+  return options.url ? createPostgres(options.url, options) : createPglite(options);
+}
+
+function createPostgres(databaseUrl: string, options: DatabaseOptions): Database {
+  const url = toPostgresJsUrl(databaseUrl);
+  const client = postgres(url, {
+    max: options.poolMax ?? 10,
+    prepare: options.prepare ?? true,
+    connect_timeout: options.connectTimeoutSeconds ?? 5,
+    idle_timeout: options.idleTimeoutSeconds ?? 30,
+    onnotice: () => undefined,
+  });
+  const db = drizzlePostgres(client, { schema, logger: queryLogger(options.onQuery) });
+  return {
+    db,
+    driver: 'postgres',
+    migrate: () => migratePostgres(url),
+    ping: () => ping(db),
+    close: () => client.end({ timeout: 5 }),
+  };
+}
+
+async function createPglite(options: DatabaseOptions): Promise<Database> {
+  const dataDir = options.dataDir ?? DEFAULT_PGLITE_DIR;
+  const inMemory = dataDir.startsWith('memory://');
+  if (!inMemory) await mkdir(dataDir, { recursive: true });
+  const client = inMemory ? new PGlite() : new PGlite(dataDir);
+  await client.waitReady;
+  const db = drizzlePglite(client, { schema, logger: queryLogger(options.onQuery) });
+  return {
+    db,
+    driver: 'pglite',
+    migrate: () => migratePglite(db),
+    ping: () => ping(db),
+    close: () => client.close(),
+  };
+}
+
+async function ping(db: TaskDb): Promise<void> {
+  try {
+    await db.execute(sql`select 1`);
+  } catch (error) {
+    throw classifyDatabaseError(error);
+  }
+}
