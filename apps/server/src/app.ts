@@ -1,0 +1,139 @@
+/**
+ * The Express application, built from its dependencies and never listening (main.ts and the
+ * tests do that). The middleware order is the contract's order of errors: 429, 401, 403, then
+ * 405, 413, 415, 400, then 404.
+ */
+import {
+  appRouter,
+  createContextFactory,
+  createOpenApiDocument,
+  errorHeaders,
+  type TaskStore,
+  type TokenVerifier,
+} from '@todo/api';
+import { createExpressMiddleware } from '@trpc/server/adapters/express';
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import type { Logger } from 'pino';
+import { createOpenApiExpressMiddleware } from 'trpc-to-openapi';
+
+import type { Config } from './config.js';
+import { TRPC_MOUNT } from './http-error.js';
+import { logSafeError } from './log-safe-error.js';
+import { authenticate, authOf, requireAuth } from './middleware/authenticate.js';
+import { corsPolicy } from './middleware/cors.js';
+import { errorHandler } from './middleware/error-handler.js';
+import { jsonBody } from './middleware/json-body.js';
+import { httpLogging } from './middleware/logging.js';
+import { notFound } from './middleware/not-found.js';
+import { rateLimitPerUser } from './middleware/rate-limit.js';
+import { requestId, requestIdOf } from './middleware/request-id.js';
+import { restErrorBodies } from './middleware/rest-error-body.js';
+import { restParams } from './middleware/rest-params.js';
+import { buildRouteTable, restRouting } from './middleware/rest-routing.js';
+import { docsRoutes } from './routes/docs.js';
+import { healthRoutes } from './routes/health.js';
+
+export const BODY_LIMIT_BYTES = 64 * 1024;
+const REST_MOUNT = '/api';
+
+export interface AppDependencies {
+  config: Pick<Config, 'corsOrigins' | 'rateLimitPerMinute' | 'trustProxy'>;
+  tasks: TaskStore;
+  verifier: TokenVerifier;
+  /** Resolves when the database answers. */
+  ping: () => Promise<void>;
+  logger: Logger;
+}
+
+export function createApp(deps: AppDependencies): Express {
+  const { config, logger } = deps;
+  const createContext = createContextFactory({ tasks: deps.tasks });
+  const contextOf = (req: express.Request) => {
+    const auth = authOf(req);
+    return createContext({ user: auth.kind === 'valid' ? auth.user : null });
+  };
+  const logProcedureError = (error: { code: string; cause?: unknown }, req: express.Request) => {
+    if (error.code === 'INTERNAL_SERVER_ERROR' || error.code === 'SERVICE_UNAVAILABLE') {
+      logger.error(
+        { requestId: requestIdOf(req), code: error.code, error: logSafeError(error.cause) },
+        'procedure failed',
+      );
+    }
+  };
+  const openApiDocument = createOpenApiDocument({ baseUrl: REST_MOUNT, version: '1.0.0' });
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
+  app.set('query parser', 'simple');
+
+  app.use(requestId());
+  app.use(httpLogging(logger));
+  app.use(helmet());
+  app.use(corsPolicy(config.corsOrigins));
+
+  app.use(healthRoutes(deps.ping));
+  app.use(docsRoutes(openApiDocument));
+
+  const guard = [
+    authenticate(deps.verifier),
+    rateLimitPerUser(config.rateLimitPerMinute),
+    requireAuth(),
+  ];
+
+  app.use(
+    REST_MOUNT,
+    ...guard,
+    restRouting(buildRouteTable(openApiDocument)),
+    ...jsonBody(BODY_LIMIT_BYTES),
+    restParams(),
+    restErrorBodies(),
+    createOpenApiExpressMiddleware({
+      router: appRouter,
+      createContext: ({ req }) => contextOf(req),
+      maxBodySize: BODY_LIMIT_BYTES,
+      onError: ({ error, req }) => {
+        logProcedureError(error, req);
+      },
+      responseMeta: ({ paths, errors }) => {
+        if (errors.length > 0)
+          return {
+            headers: errorHeaders(
+              errors.map((e) => e.code),
+              true,
+            ),
+          };
+        if (paths?.[0] === 'tasks.create') return { status: 201 };
+        if (paths?.[0] === 'tasks.delete') return { status: 204 };
+        return {};
+      },
+    }),
+  );
+
+  app.use(
+    TRPC_MOUNT,
+    ...guard,
+    createExpressMiddleware({
+      router: appRouter,
+      createContext: ({ req }) => contextOf(req),
+      maxBodySize: BODY_LIMIT_BYTES,
+      onError: ({ error, req }) => {
+        logProcedureError(error, req);
+      },
+      responseMeta: ({ errors }) =>
+        errors.length > 0
+          ? {
+              headers: errorHeaders(
+                errors.map((e) => e.code),
+                true,
+              ),
+            }
+          : {},
+    }),
+  );
+
+  app.use(notFound());
+  app.use(errorHandler(logger));
+  return app;
+}

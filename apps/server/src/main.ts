@@ -1,0 +1,84 @@
+/** The server process: configuration, database, migrations, listen, graceful shutdown. */
+import { createHs256Verifier, createTaskStore } from '@todo/api';
+import { createDatabase } from '@todo/db';
+import { pino } from 'pino';
+
+import { createApp } from './app.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { drain } from './shutdown.js';
+
+function readConfig(): Config {
+  try {
+    return loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+}
+
+const config = readConfig();
+const logger = pino({ level: config.logLevel });
+
+if (config.auth.usingDevSecret) {
+  logger.warn(
+    'BETTER_AUTH_SECRET is not set: tokens are checked against the fixed DEVELOPMENT secret. ' +
+      'Anyone can mint tokens for it. Set BETTER_AUTH_SECRET before exposing this server.',
+  );
+}
+
+const database = await createDatabase({
+  url: config.database.url,
+  dataDir: config.database.pgliteDir,
+  poolMax: config.database.poolMax,
+  prepare: config.database.prepare,
+});
+await database.migrate();
+
+const app = createApp({
+  config,
+  tasks: createTaskStore(database.db),
+  verifier: createHs256Verifier({
+    secret: config.auth.secret,
+    issuer: config.auth.issuer,
+    audience: config.auth.audience,
+  }),
+  ping: () => database.ping(),
+  logger,
+});
+
+const server = app.listen(config.port, config.host ?? '0.0.0.0', () => {
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const base = `http://localhost:${port}`;
+  logger.info(
+    {
+      database:
+        database.driver === 'pglite' ? `PGlite in ${config.database.pgliteDir}` : 'PostgreSQL',
+      rest: `${base}/api`,
+      trpc: `${base}/trpc`,
+      docs: `${base}/docs`,
+      openapi: `${base}/openapi.json`,
+    },
+    `Todo API listening on ${base} (REST ${base}/api, tRPC ${base}/trpc, docs ${base}/docs)`,
+  );
+});
+server.on('error', (error) => {
+  logger.fatal({ error: error.message }, 'could not listen');
+  process.exit(1);
+});
+
+let stopping = false;
+async function stop(signal: NodeJS.Signals): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, 'shutting down: draining in-flight requests');
+  const clean = await drain(server, config.shutdownTimeoutMs);
+  await database.close();
+  logger.info({ clean }, 'stopped');
+  process.exit(0);
+}
+process.on('SIGTERM', (signal) => void stop(signal));
+process.on('SIGINT', (signal) => void stop(signal));

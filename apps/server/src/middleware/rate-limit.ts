@@ -1,0 +1,37 @@
+import type { RequestHandler } from 'express';
+import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
+
+import { HttpError } from '../http-error.js';
+import { authOf } from './authenticate.js';
+
+const WINDOW_MS = 60_000;
+
+/**
+ * `limit` requests a minute per verified user id, per IP address for requests without a
+ * valid token (IPv6 grouped by /56, as express-rate-limit requires). Counts are in memory:
+ * one process, one budget.
+ */
+export function rateLimitPerUser(limit: number): RequestHandler {
+  return rateLimit({
+    windowMs: WINDOW_MS,
+    limit,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    keyGenerator: (req) => {
+      const auth = authOf(req);
+      return auth.kind === 'valid'
+        ? `user:${auth.user.id}`
+        : `ip:${ipKeyGenerator(req.ip ?? '0.0.0.0')}`;
+    },
+    // The library has already set Retry-After (it does when standard headers are on).
+    handler: (_req, _res, next) => {
+      next(
+        new HttpError(
+          429,
+          'TOO_MANY_REQUESTS',
+          'Too many requests; retry after the time in Retry-After',
+        ),
+      );
+    },
+  });
+}

@@ -1,0 +1,53 @@
+/**
+ * The contract's strict field helpers. trpc-to-openapi sets `coerce` on every plain
+ * z.number()/z.boolean() in an input schema, bodies included, and does it on the shared schema
+ * object (so tRPC calls are coerced too, after the first REST call). It does not descend into
+ * unions or pipes, so booleans are a union of literals and integers a preprocess pipe.
+ */
+import { z } from 'zod';
+
+const PLAIN_DECIMAL = /^[1-9][0-9]*$/;
+
+/** Code points, as PostgreSQL's varchar(n) counts them (200 emoji are 200 characters). */
+export function codePointLength(value: string): number {
+  let length = 0;
+  for (const _ of value) length++;
+  return length;
+}
+
+/**
+ * A positive integer. Over tRPC it is a JSON number; over REST the same schema receives the
+ * path or query text, which must be plain decimal (`^[1-9][0-9]*$`: no sign, leading zero,
+ * exponent or hex). The typed input stays `number`.
+ */
+export function positiveInteger(message: string, max?: number) {
+  // Not .int(): zod 4 limits that to safe integers, and an id too large to exist is a 404.
+  const integer = z
+    .number({ error: message })
+    .min(1, { error: message })
+    .refine(Number.isInteger, { error: message })
+    .meta({ type: 'integer' });
+  return z.preprocess<unknown, typeof integer, number>(
+    (value) => (typeof value === 'string' && PLAIN_DECIMAL.test(value) ? Number(value) : value),
+    max === undefined ? integer : integer.max(max, { error: message }),
+  );
+}
+
+/** true or false only: `"false"`, `0` and `"true"` are refused, never coerced. */
+export function strictBoolean(message: string) {
+  return z.union([z.literal(true), z.literal(false)], { error: message });
+}
+
+/** A string whose length, in code points, is within [min, max]. */
+export function boundedString(message: string, min: number, max: number) {
+  return z
+    .string({ error: message })
+    .refine(
+      (value) => {
+        const length = codePointLength(value);
+        return length >= min && length <= max;
+      },
+      { error: message },
+    )
+    .meta({ minLength: min, maxLength: max });
+}

@@ -1,0 +1,143 @@
+/**
+ * The one place errors become what leaves the process. Domain and driver errors are mapped to
+ * tRPC codes here; the formatter below never lets a stack, SQL or driver text through.
+ */
+import { isUnavailable } from '@todo/db';
+import { TRPCError } from '@trpc/server';
+import { getHTTPStatusCodeFromError } from '@trpc/server/http';
+import { TRPC_ERROR_CODES_BY_KEY, type TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
+import { z } from 'zod';
+
+import { KeySetUnavailableError } from './auth/verifier.js';
+
+export interface ContractIssue {
+  path: (string | number)[];
+  message: string;
+}
+
+export const PUBLIC_MESSAGES = {
+  validation: 'Input validation failed',
+  invalidJson: 'Request body is not valid JSON',
+  internal: 'Internal server error',
+  unavailable: 'The service is temporarily unavailable; retry shortly',
+  unauthorized: 'Missing or invalid bearer token',
+  forbidden: 'This token may not access this user’s tasks',
+  notFound: 'Task not found',
+} as const;
+
+/** Seconds a client should wait after a 503 (`Retry-After`). */
+export const RETRY_AFTER_SECONDS = 5;
+
+/** A 400 whose issues we found ourselves (not a zod parse). */
+export class InvalidInputError extends Error {
+  override readonly name = 'InvalidInputError';
+  constructor(readonly issues: ContractIssue[]) {
+    super(PUBLIC_MESSAGES.validation);
+  }
+}
+
+export function invalidInput(issues: ContractIssue[]): TRPCError {
+  return new TRPCError({
+    code: 'BAD_REQUEST',
+    message: PUBLIC_MESSAGES.validation,
+    cause: new InvalidInputError(issues),
+  });
+}
+
+function toPath(path: readonly PropertyKey[]): (string | number)[] {
+  return path.map((key) => (typeof key === 'number' ? key : String(key)));
+}
+
+/** zod issues as the contract's `{ path, message }`, one per unknown field. */
+export function toContractIssues(error: z.core.$ZodError): ContractIssue[] {
+  return error.issues.flatMap((issue): ContractIssue[] =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({ path: [...toPath(issue.path), key], message: 'Unknown field' }))
+      : [{ path: toPath(issue.path), message: issue.message }],
+  );
+}
+
+/** Maps anything a procedure throws to a TRPCError; unknown errors keep their cause, not their text. */
+export function toTRPCError(error: unknown): TRPCError {
+  const cause =
+    error instanceof TRPCError && error.code === 'INTERNAL_SERVER_ERROR' ? error.cause : error;
+  if (isUnavailable(cause) || cause instanceof KeySetUnavailableError) {
+    return new TRPCError({
+      code: 'SERVICE_UNAVAILABLE',
+      message: PUBLIC_MESSAGES.unavailable,
+      cause,
+    });
+  }
+  if (error instanceof TRPCError) return error;
+  return new TRPCError({
+    code: 'INTERNAL_SERVER_ERROR',
+    message: PUBLIC_MESSAGES.internal,
+    cause: error,
+  });
+}
+
+export interface ErrorData {
+  code: TRPC_ERROR_CODE_KEY;
+  httpStatus: number;
+  path?: string | undefined;
+  issues?: ContractIssue[] | undefined;
+}
+
+export interface ErrorShape {
+  message: string;
+  code: number;
+  data: ErrorData;
+}
+
+function issuesOf(error: TRPCError): ContractIssue[] | undefined {
+  if (error.cause instanceof InvalidInputError) return error.cause.issues;
+  if (error.cause instanceof z.core.$ZodError) return toContractIssues(error.cause);
+  return undefined;
+}
+
+/** The message a client may see: fixed texts for every code whose message could carry internals. */
+function publicMessage(error: TRPCError, issues: ContractIssue[] | undefined): string {
+  if (issues) return PUBLIC_MESSAGES.validation;
+  switch (error.code) {
+    case 'PARSE_ERROR':
+      return PUBLIC_MESSAGES.invalidJson;
+    case 'INTERNAL_SERVER_ERROR':
+      return PUBLIC_MESSAGES.internal;
+    case 'SERVICE_UNAVAILABLE':
+      return PUBLIC_MESSAGES.unavailable;
+    default:
+      return error.message;
+  }
+}
+
+/**
+ * tRPC's error shape for every error of both surfaces: the contract's code as `data.code`
+ * (unparsable input is BAD_REQUEST, not PARSE_ERROR), never a stack.
+ */
+export function formatError(error: TRPCError, path: string | undefined): ErrorShape {
+  const code: TRPC_ERROR_CODE_KEY = error.code === 'PARSE_ERROR' ? 'BAD_REQUEST' : error.code;
+  const issues = issuesOf(error);
+  return {
+    message: publicMessage(error, issues),
+    code: TRPC_ERROR_CODES_BY_KEY[code],
+    data: {
+      code,
+      httpStatus: getHTTPStatusCodeFromError(error),
+      ...(path === undefined ? {} : { path }),
+      ...(issues ? { issues } : {}),
+    },
+  };
+}
+
+/** Extra headers an error carries on either surface. */
+export function errorHeaders(
+  codes: readonly TRPC_ERROR_CODE_KEY[],
+  bearerSent: boolean,
+): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (codes.includes('SERVICE_UNAVAILABLE')) headers['Retry-After'] = String(RETRY_AFTER_SECONDS);
+  if (codes.includes('UNAUTHORIZED')) {
+    headers['WWW-Authenticate'] = bearerSent ? 'Bearer error="invalid_token"' : 'Bearer';
+  }
+  return headers;
+}

@@ -1,0 +1,37 @@
+export { appRouter } from './root.js';
+export type { AppRouter } from './root.js';
+export { createContextFactory } from './context.js';
+export type { AuthUser, Context, ContextDependencies, RequestAuth } from './context.js';
+export { createTaskStore, toTask } from './task-store.js';
+export type { TaskChanges, TaskFields, TaskListQuery, TaskStore } from './task-store.js';
+export { createHs256Verifier } from './auth/hs256.js';
+export type { Hs256Options } from './auth/hs256.js';
+export { checkClaims, CLOCK_TOLERANCE_SECONDS } from './auth/claims.js';
+export type { ClaimRules } from './auth/claims.js';
+export { AuthError, KeySetUnavailableError } from './auth/verifier.js';
+export type { AuthFailureReason, TokenVerifier, VerifiedToken } from './auth/verifier.js';
+export {
+  errorHeaders,
+  formatError,
+  PUBLIC_MESSAGES,
+  RETRY_AFTER_SECONDS,
+  toTRPCError,
+} from './errors.js';
+export type { ContractIssue, ErrorData, ErrorShape } from './errors.js';
+export { createOpenApiDocument } from './openapi.js';
+export type { OpenApiOptions } from './openapi.js';
+export type { ApiMeta } from './trpc.js';
+export {
+  CompleteTaskInput,
+  CreateTaskInput,
+  DeleteTaskInput,
+  GetTaskInput,
+  ListTasksInput,
+  PatchTaskInput,
+  SortOrder,
+  Task,
+  TaskList,
+  TaskSort,
+  TaskStatus,
+  UpdateTaskInput,
+} from './contract/tasks.js';

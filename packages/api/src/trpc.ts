@@ -1,0 +1,63 @@
+import { initTRPC, TRPCError } from '@trpc/server';
+
+import type { Context } from './context.js';
+import { formatError, PUBLIC_MESSAGES, toTRPCError } from './errors.js';
+
+/**
+ * The OpenAPI fields our procedures use, as our own type so the router's published types do
+ * not import trpc-to-openapi. A type alias, not an interface: the adapter wants
+ * `meta: Record<string, unknown>`, which an interface does not satisfy. A type test checks it
+ * against trpc-to-openapi's OpenApiMeta.
+ */
+export type ApiMeta = {
+  openapi?: {
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+    path: `/${string}`;
+    summary?: string;
+    description?: string;
+    tags?: string[];
+    protect?: boolean;
+    successDescription?: string;
+    errorResponses?: Record<number, string>;
+  };
+};
+
+const t = initTRPC
+  .context<Context>()
+  .meta<ApiMeta>()
+  .create({
+    // Never rely on NODE_ENV for what leaves the process: the formatter drops stacks always.
+    isDev: false,
+    errorFormatter: ({ error, path }) => formatError(error, path),
+  });
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+/** Every procedure: thrown errors are mapped once (unavailable → 503, unknown → generic 500). */
+export const publicProcedure = t.procedure.use(async ({ next }) => {
+  const result = await next();
+  if (!result.ok) throw toTRPCError(result.error);
+  return result;
+});
+
+/** Requires a verified user and narrows `ctx.user` for what follows. */
+export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
+  if (!ctx.user)
+    throw new TRPCError({ code: 'UNAUTHORIZED', message: PUBLIC_MESSAGES.unauthorized });
+  return next({ ctx: { user: ctx.user } });
+});
+
+/**
+ * A user's own tasks: `user_id` must be the token's `sub` (403). Checked on the raw input,
+ * before validation, so a caller learns nothing about another user's path from a 400.
+ */
+export const ownerProcedure = protectedProcedure.use(async ({ ctx, next, getRawInput }) => {
+  const raw = await getRawInput();
+  const userId =
+    typeof raw === 'object' && raw !== null && 'user_id' in raw ? raw.user_id : undefined;
+  if (typeof userId === 'string' && userId !== ctx.user.id) {
+    throw new TRPCError({ code: 'FORBIDDEN', message: PUBLIC_MESSAGES.forbidden });
+  }
+  return next();
+});
