@@ -32,6 +32,6 @@ const token = jwt.sign(
     ...(config.auth.audience ? { aud: config.auth.audience } : {}),
   },
   config.auth.secret,
-  { algorithm: 'HS256', noTimestamp: true },
+  { algorithm: 'HS256' },
 );
 process.stdout.write(`${token}\n`);

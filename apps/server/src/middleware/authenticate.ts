@@ -22,9 +22,13 @@ export function authOf(req: Request): AuthState {
   return states.get(req) ?? { kind: 'none' };
 }
 
-/** `Bearer <token>`; the scheme is case-insensitive (RFC 7235). undefined: no Authorization header. */
+/**
+ * The token of `Authorization: Bearer <token>` (scheme case-insensitive, RFC 7235).
+ * undefined: no bearer credentials at all (no header, or another scheme); null: a Bearer
+ * header whose token is not even well-formed.
+ */
 function bearerToken(header: string | undefined): string | null | undefined {
-  if (header === undefined) return undefined;
+  if (header === undefined || !/^Bearer(\s|$)/i.test(header)) return undefined;
   const match = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i.exec(header);
   return match?.[1] ?? null;
 }

@@ -1,0 +1,90 @@
+/** A real app on an ephemeral port, its own database, and the log lines it wrote. */
+import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
+
+import {
+  createHs256Verifier,
+  createTaskStore,
+  type TaskStore,
+  type TokenVerifier,
+} from '@todo/api';
+import { createTestDatabase, type TestDatabase } from '@todo/db/testing';
+import { pino } from 'pino';
+
+import { createApp } from '../../src/app.js';
+import { TEST_SECRET } from './tokens.js';
+
+export interface TestServer {
+  url: string;
+  database: TestDatabase;
+  /** Every log line the server wrote, raw. */
+  logs: string[];
+  close(): Promise<void>;
+}
+
+export interface TestServerOptions {
+  rateLimitPerMinute?: number;
+  corsOrigins?: string[];
+  verifier?: TokenVerifier;
+  /** Wraps the real store (fault injection). */
+  wrapStore?: (store: TaskStore) => TaskStore;
+  database?: TestDatabase;
+}
+
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  const database = options.database ?? (await createTestDatabase());
+  const logs: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      logs.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+      done();
+    },
+  });
+  const store = createTaskStore(database.db);
+  const app = createApp({
+    config: {
+      corsOrigins: options.corsOrigins ?? ['http://localhost:3000'],
+      rateLimitPerMinute: options.rateLimitPerMinute ?? 100_000,
+      trustProxy: 0,
+    },
+    tasks: options.wrapStore ? options.wrapStore(store) : store,
+    verifier: options.verifier ?? createHs256Verifier({ secret: TEST_SECRET }),
+    ping: () => database.ping(),
+    logger: pino({ level: 'info' }, sink),
+  });
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise<void>((resolve) => server.once('listening', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    database,
+    logs,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      if (!options.database) await database.destroy();
+    },
+  };
+}
+
+export interface Reply {
+  status: number;
+  headers: Headers;
+  body: unknown;
+  text: string;
+}
+
+/** fetch that never throws on a status and parses JSON when there is any. */
+export async function call(url: string, init: RequestInit = {}): Promise<Reply> {
+  const response = await fetch(url, init);
+  const text = await response.text();
+  let body: unknown = undefined;
+  if (text !== '') {
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = text;
+    }
+  }
+  return { status: response.status, headers: response.headers, body, text };
+}
