@@ -107,6 +107,11 @@ export class ConfigError extends Error {
 
 const MIN_SECRET_BYTES = 32;
 
+/** The process's own environment: what entry points (main, migrate, token) call. */
+export function loadConfigFromEnvironment(): Config {
+  return loadConfig(process.env);
+}
+
 /** A pure function of the environment: a frozen Config, or a ConfigError naming the variable. */
 export function loadConfig(env: Readonly<Record<string, string | undefined>>): Config {
   const parsed = EnvSchema.safeParse(env);

@@ -4,12 +4,12 @@ import { createDatabase } from '@todo/db';
 import { pino } from 'pino';
 
 import { createApp } from './app.js';
-import { ConfigError, loadConfig, type Config } from './config.js';
+import { ConfigError, loadConfigFromEnvironment, type Config } from './config.js';
 import { drain } from './shutdown.js';
 
 function readConfig(): Config {
   try {
-    return loadConfig(process.env);
+    return loadConfigFromEnvironment();
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);

@@ -1,9 +1,9 @@
 /** `pnpm db:migrate`: apply the committed migrations to the configured database and exit. */
 import { createDatabase } from '@todo/db';
 
-import { loadConfig } from './config.js';
+import { loadConfigFromEnvironment } from './config.js';
 
-const config = loadConfig(process.env);
+const config = loadConfigFromEnvironment();
 const database = await createDatabase({
   url: config.database.url,
   dataDir: config.database.pgliteDir,

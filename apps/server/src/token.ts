@@ -5,14 +5,14 @@
  */
 import jwt from 'jsonwebtoken';
 
-import { loadConfig } from './config.js';
+import { loadConfigFromEnvironment } from './config.js';
 
 const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
 
 function lifetimeSeconds(text: string): number | undefined {
-  const match = /^(\d+)([smhd]?)$/.exec(text);
+  const match = /^(\d+)([smhd])?$/.exec(text);
   if (!match) return undefined;
-  return Number(match[1]) * (UNIT_SECONDS[match[2] || 's'] ?? 1);
+  return Number(match[1]) * (UNIT_SECONDS[match[2] ?? 's'] ?? 1);
 }
 
 const [userId, lifetime = '1h'] = process.argv.slice(2);
@@ -21,7 +21,7 @@ if (!userId || seconds === undefined) {
   process.stderr.write('usage: pnpm token <user-id> [lifetime, e.g. 3600, 15m, 1h, 7d]\n');
   process.exit(2);
 }
-const config = loadConfig(process.env);
+const config = loadConfigFromEnvironment();
 const now = Math.floor(Date.now() / 1000);
 const token = jwt.sign(
   {

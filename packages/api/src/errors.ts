@@ -5,7 +5,11 @@
 import { isUnavailable } from '@todo/db';
 import { TRPCError } from '@trpc/server';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
-import { TRPC_ERROR_CODES_BY_KEY, type TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
+import {
+  TRPC_ERROR_CODES_BY_KEY,
+  type TRPC_ERROR_CODE_KEY,
+  type TRPC_ERROR_CODE_NUMBER,
+} from '@trpc/server/rpc';
 import { z } from 'zod';
 
 import { KeySetUnavailableError } from './auth/verifier.js';
@@ -85,7 +89,7 @@ export interface ErrorData {
 
 export interface ErrorShape {
   message: string;
-  code: number;
+  code: TRPC_ERROR_CODE_NUMBER;
   data: ErrorData;
 }
 

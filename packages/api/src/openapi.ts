@@ -74,6 +74,7 @@ export function createOpenApiDocument(options: OpenApiOptions): OpenAPIObject {
     baseUrl: options.baseUrl,
     description:
       'Tasks of the user named by the bearer token. Every error is `{ code, message, issues? }`.',
+    openApiVersion: '3.0.3',
     securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
   });
 

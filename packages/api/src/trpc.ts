@@ -9,6 +9,7 @@ import { formatError, PUBLIC_MESSAGES, toTRPCError } from './errors.js';
  * `meta: Record<string, unknown>`, which an interface does not satisfy. A type test checks it
  * against trpc-to-openapi's OpenApiMeta.
  */
+// eslint-disable-next-line @typescript-eslint/consistent-type-definitions -- must be a type alias (see above)
 export type ApiMeta = {
   openapi?: {
     method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';

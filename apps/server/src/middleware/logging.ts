@@ -10,7 +10,7 @@ import { requestIdOf } from './request-id.js';
  * One line per request, with the request id. Only method, path (no query: `q` is user text)
  * and status are logged: never headers (the Authorization token), never bodies.
  */
-export function httpLogging(logger: Logger): HttpLogger<IncomingMessage, ServerResponse> {
+export function httpLogging(logger: Logger): HttpLogger {
   return pinoHttp({
     logger,
     genReqId: (req) => requestIdOf(req as Request),

@@ -8,7 +8,8 @@ import {
   type TaskStore,
   type TokenVerifier,
 } from '@todo/api';
-import { createTestDatabase, type TestDatabase } from '@todo/db/testing';
+import type { Database } from '@todo/db';
+import { createTestDatabase } from '@todo/db/testing';
 import { pino } from 'pino';
 
 import { createApp } from '../../src/app.js';
@@ -16,7 +17,7 @@ import { TEST_SECRET } from './tokens.js';
 
 export interface TestServer {
   url: string;
-  database: TestDatabase;
+  database: Database;
   /** Every log line the server wrote, raw. */
   logs: string[];
   close(): Promise<void>;
@@ -28,11 +29,14 @@ export interface TestServerOptions {
   verifier?: TokenVerifier;
   /** Wraps the real store (fault injection). */
   wrapStore?: (store: TaskStore) => TaskStore;
-  database?: TestDatabase;
+  /** A database the caller owns (not migrated, not closed here). Default: a fresh test database. */
+  database?: Database;
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
-  const database = options.database ?? (await createTestDatabase());
+  const owned = options.database === undefined ? await createTestDatabase() : undefined;
+  const database = options.database ?? owned;
+  if (!database) throw new Error('unreachable: a database was either given or created');
   const logs: string[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -62,7 +66,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     close: async () => {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
-      if (!options.database) await database.destroy();
+      await owned?.destroy();
     },
   };
 }

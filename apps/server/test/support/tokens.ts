@@ -10,8 +10,11 @@ export function tokenFor(
   claims: Record<string, unknown> = {},
   secret = TEST_SECRET,
 ): string {
-  const payload: Record<string, unknown> = { sub, iat: now(), exp: now() + 600, ...claims };
-  for (const [key, value] of Object.entries(payload)) if (value === undefined) delete payload[key];
+  const payload = Object.fromEntries(
+    Object.entries({ sub, iat: now(), exp: now() + 600, ...claims }).filter(
+      ([, value]) => value !== undefined,
+    ),
+  );
   return jwt.sign(payload, secret, { algorithm: 'HS256' });
 }
 

@@ -10,9 +10,7 @@ const PLAIN_DECIMAL = /^[1-9][0-9]*$/;
 
 /** Code points, as PostgreSQL's varchar(n) counts them (200 emoji are 200 characters). */
 export function codePointLength(value: string): number {
-  let length = 0;
-  for (const _ of value) length++;
-  return length;
+  return Array.from(value).length;
 }
 
 /**

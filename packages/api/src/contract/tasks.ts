@@ -42,7 +42,7 @@ const taskId = positiveInteger(MESSAGES.id);
 
 export const Task = z
   .object({
-    id: z.number().int().positive(),
+    id: z.number().int().min(1),
     user_id: z.string(),
     title: z.string(),
     description: z.string().nullable(),

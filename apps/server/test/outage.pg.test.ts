@@ -1,0 +1,108 @@
+/**
+ * PostgreSQL goes away under the server and comes back: the server answers 503 meanwhile, stays
+ * up, and serves again without a restart. The database is reached through a TCP proxy on
+ * 127.0.0.1 that the test stops (cutting every connection) and starts again on the same port.
+ */
+import { createServer, Socket, type AddressInfo, type Server } from 'node:net';
+
+import { createDatabase, type Database } from '@todo/db';
+import { createTestDatabase, type TestDatabase } from '@todo/db/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { call, startTestServer, type TestServer } from './support/server.js';
+import { bearer, tokenFor } from './support/tokens.js';
+
+class TcpProxy {
+  private server: Server | undefined;
+  private readonly sockets = new Set<Socket>();
+  port = 0;
+
+  constructor(private readonly target: { host: string; port: number }) {}
+
+  async start(): Promise<void> {
+    const server = createServer((client) => {
+      const upstream = new Socket();
+      upstream.connect(this.target.port, this.target.host);
+      for (const socket of [client, upstream]) {
+        this.sockets.add(socket);
+        socket.on('close', () => this.sockets.delete(socket));
+        socket.on('error', () => {
+          client.destroy();
+          upstream.destroy();
+        });
+      }
+      client.pipe(upstream).pipe(client);
+    });
+    await new Promise<void>((resolve) => server.listen(this.port, '127.0.0.1', resolve));
+    this.port = (server.address() as AddressInfo).port;
+    this.server = server;
+  }
+
+  async stop(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy();
+    await new Promise((resolve) => this.server?.close(resolve));
+  }
+}
+
+const alice = { ...bearer(tokenFor('alice')), 'Content-Type': 'application/json' };
+let backing: TestDatabase;
+let proxy: TcpProxy;
+let viaProxy: Database;
+let server: TestServer;
+
+beforeAll(async () => {
+  backing = await createTestDatabase();
+  const target = new URL(backing.url ?? '');
+  proxy = new TcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
+  await proxy.start();
+  viaProxy = await createDatabase({
+    url: Object.assign(new URL(target), { port: String(proxy.port) }).toString(),
+    connectTimeoutSeconds: 1,
+  });
+  server = await startTestServer({ database: viaProxy });
+});
+
+afterAll(async () => {
+  await server.close();
+  await viaProxy.close();
+  await proxy.stop();
+  await backing.destroy();
+});
+
+const createTask = (title: string) =>
+  call(`${server.url}/api/alice/tasks`, {
+    method: 'POST',
+    headers: alice,
+    body: JSON.stringify({ title }),
+  });
+
+describe('when PostgreSQL becomes unreachable and then comes back', () => {
+  it('then calls answer 503 during the outage and succeed again without a restart', async () => {
+    expect((await createTask('before')).status).toBe(201);
+
+    await proxy.stop();
+    const during = [
+      await call(`${server.url}/ready`),
+      await createTask('during'),
+      await call(`${server.url}/api/alice/tasks`, { headers: alice }),
+    ];
+    expect(during.map((r) => r.status)).toEqual([503, 503, 503]);
+    expect((await call(`${server.url}/health`)).status).toBe(200);
+
+    await proxy.start();
+    const recoveredAt = Date.now();
+    let ready = 0;
+    while (ready !== 200 && Date.now() - recoveredAt < 10_000) {
+      ready = (await call(`${server.url}/ready`)).status;
+      if (ready !== 200) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    console.info(`recovered in ${Date.now() - recoveredAt} ms`);
+
+    expect(ready).toBe(200);
+    expect((await createTask('after')).status).toBe(201);
+    const titles = (
+      (await call(`${server.url}/api/alice/tasks`, { headers: alice })).body as { title: string }[]
+    ).map((t) => t.title);
+    expect(titles).toEqual(['after', 'before']);
+  });
+});

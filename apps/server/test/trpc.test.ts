@@ -1,0 +1,228 @@
+/** CONTRACT section 4: the same operations through @trpc/client return what REST returns. */
+import type { AppRouter } from '@todo/api';
+import { createTRPCClient, httpBatchLink, httpLink, TRPCClientError } from '@trpc/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { call, startTestServer, type TestServer } from './support/server.js';
+import { bearer, tokenFor } from './support/tokens.js';
+
+let server: TestServer;
+const ALICE = 'alice';
+
+beforeAll(async () => {
+  server = await startTestServer();
+});
+
+afterAll(async () => {
+  await server.close();
+});
+
+function client(token: string | undefined = tokenFor(ALICE), batch = true) {
+  const options = { url: `${server.url}/trpc`, headers: token ? bearer(token) : {} };
+  return createTRPCClient<AppRouter>({
+    links: [batch ? httpBatchLink(options) : httpLink(options)],
+  });
+}
+
+const rest = (method: string, path: string, body?: unknown) =>
+  call(`${server.url}/api/${ALICE}${path}`, {
+    method,
+    headers: {
+      ...bearer(tokenFor(ALICE)),
+      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+
+async function rejection(promise: Promise<unknown>): Promise<TRPCClientError<AppRouter>> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof TRPCClientError) return error as TRPCClientError<AppRouter>;
+    throw error;
+  }
+  throw new Error('expected the call to fail');
+}
+
+describe('when every procedure is called through @trpc/client', () => {
+  it('then each returns the same data as the REST operation', async () => {
+    const trpc = client();
+
+    const created = await trpc.tasks.create.mutate({
+      user_id: ALICE,
+      title: ' tRPC task ',
+      description: '',
+    });
+    expect(created).toMatchObject({
+      user_id: ALICE,
+      title: 'tRPC task',
+      description: null,
+      completed: false,
+    });
+    expect((await rest('GET', `/tasks/${created.id}`)).body).toEqual(created);
+    expect(await trpc.tasks.get.query({ user_id: ALICE, id: created.id })).toEqual(created);
+
+    const listed = await trpc.tasks.list.query({ user_id: ALICE, sort: 'title', limit: 10 });
+    expect((await rest('GET', '/tasks?sort=title&limit=10')).body).toEqual(listed);
+
+    const updated = await trpc.tasks.update.mutate({
+      user_id: ALICE,
+      id: created.id,
+      title: 'replaced',
+    });
+    expect((await rest('GET', `/tasks/${created.id}`)).body).toEqual(updated);
+    const patched = await trpc.tasks.patch.mutate({
+      user_id: ALICE,
+      id: created.id,
+      description: 'more',
+    });
+    expect(patched).toMatchObject({ title: 'replaced', description: 'more' });
+
+    const toggled = await trpc.tasks.complete.mutate({ user_id: ALICE, id: created.id });
+    expect(toggled.completed).toBe(true);
+    const set = await trpc.tasks.complete.mutate({
+      user_id: ALICE,
+      id: created.id,
+      completed: true,
+    });
+    expect(set).toEqual(toggled);
+
+    expect(await trpc.tasks.delete.mutate({ user_id: ALICE, id: created.id })).toBeUndefined();
+    expect((await rest('GET', `/tasks/${created.id}`)).status).toBe(404);
+  });
+
+  it('then several calls batched in one request each get their own answer', async () => {
+    const trpc = client();
+    const [one, two] = await Promise.all([
+      trpc.tasks.create.mutate({ user_id: ALICE, title: 'one' }),
+      trpc.tasks.create.mutate({ user_id: ALICE, title: 'two' }),
+    ]);
+    const [a, missing] = await Promise.allSettled([
+      trpc.tasks.get.query({ user_id: ALICE, id: one.id }),
+      trpc.tasks.get.query({ user_id: ALICE, id: 987_654 }),
+    ]);
+
+    expect(two.id).toBeGreaterThan(one.id);
+    expect(a).toMatchObject({ status: 'fulfilled', value: one });
+    expect(missing.status).toBe('rejected');
+  });
+});
+
+describe('when a procedure fails', () => {
+  it('then the contract code is data.code, with tRPC’s status and no stack', async () => {
+    const trpc = client(undefined, false);
+    const task = await client().tasks.create.mutate({ user_id: ALICE, title: 'mine' });
+
+    const notFound = await rejection(trpc.tasks.get.query({ user_id: ALICE, id: 999_999 }));
+    const forbidden = await rejection(trpc.tasks.get.query({ user_id: 'bob', id: task.id }));
+    const invalid = await rejection(trpc.tasks.create.mutate({ user_id: ALICE, title: '   ' }));
+    const unauthorized = await rejection(client('').tasks.list.query({ user_id: ALICE }));
+
+    expect(notFound.data).toMatchObject({ code: 'NOT_FOUND', httpStatus: 404 });
+    expect(forbidden.data).toMatchObject({ code: 'FORBIDDEN', httpStatus: 403 });
+    expect(invalid.data).toMatchObject({ code: 'BAD_REQUEST', httpStatus: 400 });
+    expect(invalid.message).toBe('Input validation failed');
+    expect(invalid.data?.issues?.[0]?.path).toEqual(['title']);
+    expect(unauthorized.data).toMatchObject({ code: 'UNAUTHORIZED', httpStatus: 401 });
+    for (const error of [notFound, forbidden, invalid, unauthorized]) {
+      expect(error.data).not.toHaveProperty('stack');
+    }
+  });
+
+  it('then a 403 comes before validation of the rest of the input', async () => {
+    const forbidden = await rejection(client().tasks.create.mutate({ user_id: 'bob', title: '' }));
+
+    expect(forbidden.data?.code).toBe('FORBIDDEN');
+  });
+
+  it('then messages are the same as over REST', async () => {
+    const overTrpc = await rejection(client().tasks.get.query({ user_id: ALICE, id: 999_999 }));
+    const overRest = await rest('GET', '/tasks/999999');
+
+    expect(overTrpc.message).toBe((overRest.body as { message: string }).message);
+  });
+});
+
+describe('when raw HTTP reaches /trpc', () => {
+  const post = (
+    path: string,
+    body: string,
+    headers: Record<string, string> = bearer(tokenFor(ALICE)),
+  ) =>
+    call(`${server.url}/trpc/${path}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', ...headers },
+      body,
+    });
+
+  it('when the body is not JSON, then BAD_REQUEST (not PARSE_ERROR) with status 400', async () => {
+    const reply = await post('tasks.create', '{not json');
+
+    expect(reply.status).toBe(400);
+    expect(reply.body).toMatchObject({ error: { data: { code: 'BAD_REQUEST', httpStatus: 400 } } });
+    expect(JSON.stringify(reply.body)).not.toMatch(/stack|Unexpected token/);
+  });
+
+  it('when there is no token, then 401 in tRPC’s envelope before anything else, for each batched call', async () => {
+    const single = await post('tasks.create', '{not json', {});
+    const batch = await call(
+      `${server.url}/trpc/tasks.list,tasks.get?batch=1&input=${encodeURIComponent('{}')}`,
+    );
+
+    expect(single.status).toBe(401);
+    expect(single.headers.get('www-authenticate')).toBe('Bearer');
+    expect(single.body).toMatchObject({
+      error: { code: -32001, data: { code: 'UNAUTHORIZED', path: 'tasks.create' } },
+    });
+    expect(batch.status).toBe(401);
+    expect(batch.body).toMatchObject([
+      { error: { data: { code: 'UNAUTHORIZED', path: 'tasks.list' } } },
+      { error: { data: { code: 'UNAUTHORIZED', path: 'tasks.get' } } },
+    ]);
+  });
+
+  it('when booleans or ids are of the wrong type, then 400, also after REST calls (no coercion leaks)', async () => {
+    expect((await rest('POST', '/tasks', { title: 't', completed: 'false' })).status).toBe(400);
+    expect((await rest('GET', '/tasks/0x10')).status).toBe(400);
+
+    const bodies = [
+      { user_id: ALICE, title: 't', completed: 'false' },
+      { user_id: ALICE, title: 't', completed: 0 },
+      { user_id: ALICE, title: 't', completed: 'true' },
+    ];
+    for (const body of bodies) {
+      const reply = await post('tasks.create', JSON.stringify(body));
+      expect(reply.status, JSON.stringify(body)).toBe(400);
+    }
+    for (const id of ['0x10', true, 1.5, 0, '1e1']) {
+      const input = encodeURIComponent(JSON.stringify({ user_id: ALICE, id }));
+      const reply = await call(`${server.url}/trpc/tasks.get?input=${input}`, {
+        headers: bearer(tokenFor(ALICE)),
+      });
+      expect(reply.status, JSON.stringify(id)).toBe(400);
+    }
+  });
+
+  it('when a mutation is called with GET, a body is too large or not JSON, then 405, 413 and 415', async () => {
+    const get = await call(`${server.url}/trpc/tasks.create`, { headers: bearer(tokenFor(ALICE)) });
+    const big = await post(
+      'tasks.create',
+      JSON.stringify({ user_id: ALICE, title: 'x', description: 'y'.repeat(70_000) }),
+    );
+    const text = await call(`${server.url}/trpc/tasks.create`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'text/plain', ...bearer(tokenFor(ALICE)) },
+      body: 'hello',
+    });
+
+    expect(get.body).toMatchObject({
+      error: { data: { code: 'METHOD_NOT_SUPPORTED', httpStatus: 405 } },
+    });
+    expect(big.body).toMatchObject({
+      error: { data: { code: 'PAYLOAD_TOO_LARGE', httpStatus: 413 } },
+    });
+    expect(text.body).toMatchObject({
+      error: { data: { code: 'UNSUPPORTED_MEDIA_TYPE', httpStatus: 415 } },
+    });
+  });
+});

@@ -1,0 +1,11 @@
+import type { OpenApiMeta } from 'trpc-to-openapi';
+import { describe, expectTypeOf, it } from 'vitest';
+
+import type { ApiMeta } from '../src/trpc.js';
+
+describe('when the router meta type is compared with trpc-to-openapi’s', () => {
+  it('then ApiMeta is assignable to OpenApiMeta and to the adapter’s Record bound', () => {
+    expectTypeOf<ApiMeta>().toExtend<OpenApiMeta>();
+    expectTypeOf<ApiMeta>().toExtend<Record<string, unknown>>();
+  });
+});
