@@ -1,5 +1,5 @@
 /** The server process: configuration, database, migrations, listen, graceful shutdown. */
-import { createHs256Verifier, createTaskStore } from '@todo/api';
+import { createTaskStore, createTokenVerifier } from '@todo/api';
 import { createDatabase } from '@todo/db';
 import { pino } from 'pino';
 
@@ -40,8 +40,9 @@ await database.migrate();
 const app = createApp({
   config,
   tasks: createTaskStore(database.db),
-  verifier: createHs256Verifier({
+  verifier: createTokenVerifier({
     secret: config.auth.secret,
+    jwks: config.auth.jwksUrl ? { url: config.auth.jwksUrl } : undefined,
     issuer: config.auth.issuer,
     audience: config.auth.audience,
   }),

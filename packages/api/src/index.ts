@@ -5,6 +5,10 @@ export type { AuthUser, Context, ContextDependencies, RequestAuth } from './cont
 export { createTaskStore, toTask } from './task-store.js';
 export type { TaskChanges, TaskFields, TaskListQuery, TaskStore } from './task-store.js';
 export { createHs256Verifier } from './auth/hs256.js';
+export { createJwksVerifier, JWKS_ALGORITHMS, RemoteKeyStore } from './auth/jwks.js';
+export type { JwksOptions } from './auth/jwks.js';
+export { createTokenVerifier } from './auth/by-algorithm.js';
+export type { TokenVerifierOptions } from './auth/by-algorithm.js';
 export type { Hs256Options } from './auth/hs256.js';
 export { checkClaims, CLOCK_TOLERANCE_SECONDS } from './auth/claims.js';
 export type { ClaimRules } from './auth/claims.js';
