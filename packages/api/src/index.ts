@@ -33,9 +33,10 @@ export {
   ListTasksInput,
   PatchTaskInput,
   SortOrder,
-  Task,
   TaskList,
+  TaskSchema,
   TaskSort,
   TaskStatus,
   UpdateTaskInput,
 } from './contract/tasks.js';
+export type { Task } from './contract/tasks.js';

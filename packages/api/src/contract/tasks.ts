@@ -40,7 +40,22 @@ const completed = strictBoolean(MESSAGES.completed);
 const userId = z.string({ error: MESSAGES.userId }).min(1, { error: MESSAGES.userId });
 const taskId = positiveInteger(MESSAGES.id);
 
-export const Task = z
+/**
+ * A task as every client sees it. A plain interface rather than `z.infer`, so the router's
+ * published declarations (the client package) need no zod; a type test proves TaskSchema's
+ * output is exactly this.
+ */
+export interface Task {
+  id: number;
+  user_id: string;
+  title: string;
+  description: string | null;
+  completed: boolean;
+  created_at: string;
+  updated_at: string;
+}
+
+export const TaskSchema = z
   .object({
     id: z.number().int().min(1),
     user_id: z.string(),
@@ -51,9 +66,8 @@ export const Task = z
     updated_at: z.iso.datetime(),
   })
   .meta({ id: 'Task', description: 'A task, owned by the user in its `user_id`.' });
-export type Task = z.infer<typeof Task>;
 
-export const TaskList = z.array(Task);
+export const TaskList = z.array(TaskSchema);
 
 export const TaskStatus = z.enum(['all', 'pending', 'completed'], { error: MESSAGES.status });
 export const TaskSort = z.enum(['created', 'updated', 'title'], { error: MESSAGES.sort });

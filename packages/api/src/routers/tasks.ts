@@ -8,8 +8,9 @@ import {
   GetTaskInput,
   ListTasksInput,
   PatchTaskInput,
-  Task,
   TaskList,
+  TaskSchema,
+  type Task,
   UpdateTaskInput,
 } from '../contract/tasks.js';
 import { invalidInput, PUBLIC_MESSAGES } from '../errors.js';
@@ -73,7 +74,7 @@ export const tasksRouter = router({
       },
     })
     .input(CreateTaskInput)
-    .output(Task)
+    .output(TaskSchema)
     .mutation(({ ctx, input }) =>
       ctx.tasks.create(ctx.user.id, {
         title: input.title,
@@ -93,7 +94,7 @@ export const tasksRouter = router({
       },
     })
     .input(GetTaskInput)
-    .output(Task)
+    .output(TaskSchema)
     .query(async ({ ctx, input }) => found(await ctx.tasks.get(ctx.user.id, input.id))),
 
   update: ownerProcedure
@@ -108,7 +109,7 @@ export const tasksRouter = router({
       },
     })
     .input(UpdateTaskInput)
-    .output(Task)
+    .output(TaskSchema)
     .mutation(async ({ ctx, input }) =>
       found(
         await ctx.tasks.replace(ctx.user.id, input.id, {
@@ -130,7 +131,7 @@ export const tasksRouter = router({
       },
     })
     .input(PatchTaskInput)
-    .output(Task)
+    .output(TaskSchema)
     .mutation(async ({ ctx, input }) =>
       found(
         await ctx.tasks.patch(ctx.user.id, input.id, {
@@ -173,7 +174,7 @@ export const tasksRouter = router({
       },
     })
     .input(CompleteTaskInput)
-    .output(Task)
+    .output(TaskSchema)
     .mutation(async ({ ctx, input }) =>
       found(
         input.completed === undefined

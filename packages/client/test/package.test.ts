@@ -1,0 +1,227 @@
+/**
+ * The client as a user gets it: built, packed, installed with npm into a directory outside the
+ * workspace next to its peers only, type-checked by a strict consumer, and run from ESM and CJS
+ * against a real server.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+import { createHs256Verifier, createTaskStore } from '@todo/api';
+import { createTestDatabase, type TestDatabase } from '@todo/db/testing';
+import { createApp } from '@todo/server';
+import jwt from 'jsonwebtoken';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const packageDir = fileURLToPath(new URL('..', import.meta.url));
+const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+const SECRET = 'client-package-test-secret-32-bytes-long';
+
+const CONSUMER = `
+import { createTodoClient, toContractError, type CreateTaskInput, type Task, type TodoClient } from '@todo/client';
+
+export async function run(url: string, token: string, userId: string): Promise<string[]> {
+  let tokenCalls = 0;
+  const client = createTodoClient({ url, getToken: () => { tokenCalls++; return token; } });
+  const input: CreateTaskInput = { user_id: userId, title: ' from the consumer ' };
+  const created: Task = await client.tasks.create.mutate(input);
+  const title: string = created.title;
+  const list: Task[] = await client.tasks.list.query({ user_id: userId, sort: 'title', order: 'asc', limit: 10 });
+  const one = await client.tasks.get.query({ user_id: userId, id: created.id });
+  const updated = await client.tasks.update.mutate({ user_id: userId, id: created.id, title: 'replaced', description: 'd' });
+  const patched = await client.tasks.patch.mutate({ user_id: userId, id: created.id, completed: true });
+  const toggled = await client.tasks.complete.mutate({ user_id: userId, id: created.id });
+  const removed: void = await client.tasks.delete.mutate({ user_id: userId, id: created.id });
+  let missing = 'found';
+  try {
+    await client.tasks.get.query({ user_id: userId, id: created.id });
+  } catch (error) {
+    missing = toContractError(error).code;
+  }
+  const description: string | null = updated.description;
+  return [title, String(list.length), one.title, String(description), String(patched.completed),
+    String(toggled.completed), String(removed), missing, String(tokenCalls > 0)];
+}
+
+export function typeErrors(client: TodoClient): void {
+  // @ts-expect-error a title is a string, not a number
+  void client.tasks.create.mutate({ user_id: 'u', title: 42 });
+  // @ts-expect-error unknown fields are not part of the input
+  void client.tasks.create.mutate({ user_id: 'u', title: 't', colour: 'red' });
+  // @ts-expect-error get needs an id
+  void client.tasks.get.query({ user_id: 'u' });
+  // @ts-expect-error completed is a boolean, never a string
+  void client.tasks.complete.mutate({ user_id: 'u', id: 1, completed: 'true' });
+  // @ts-expect-error there is no such procedure
+  void client.tasks.archive.mutate({ user_id: 'u', id: 1 });
+}
+`;
+
+const TSCONFIG = {
+  compilerOptions: {
+    strict: true,
+    target: 'es2022',
+    module: 'nodenext',
+    moduleResolution: 'nodenext',
+    // What a Next.js app has; @trpc/server's declarations use Disposable (esnext.disposable).
+    lib: ['esnext', 'dom'],
+    types: [],
+    outDir: 'out',
+  },
+  files: ['consumer.mts', 'consumer.cts'],
+};
+
+const RUN_ESM = `import { run } from './out/consumer.mjs';
+const [url, token, user] = process.argv.slice(2);
+console.log(JSON.stringify(await run(url, token, user)));
+`;
+const RUN_CJS = `const { run } = require('./out/consumer.cjs');
+const [url, token, user] = process.argv.slice(2);
+run(url, token, user).then((result) => console.log(JSON.stringify(result)));
+`;
+
+let consumerDir: string;
+let packDir: string;
+let database: TestDatabase;
+let serverUrl: string;
+let closeServer: () => Promise<void>;
+let buildOutput: string;
+
+beforeAll(async () => {
+  const build = await run('pnpm', ['build'], { cwd: packageDir });
+  buildOutput = build.stdout + build.stderr;
+  packDir = await mkdtemp(join(tmpdir(), 'todo-client-pack-'));
+  await run('pnpm', ['pack', '--pack-destination', packDir], { cwd: packageDir });
+  const tarball = (await readdir(packDir)).find((name) => name.endsWith('.tgz'));
+  if (!tarball) throw new Error('pnpm pack produced no tarball');
+
+  const trpcVersion = createRequire(import.meta.url)('@trpc/client/package.json') as {
+    version: string;
+  };
+  consumerDir = await mkdtemp(join(tmpdir(), 'todo-client-consumer-'));
+  await writeFile(
+    join(consumerDir, 'package.json'),
+    JSON.stringify({ name: 'consumer', private: true }),
+  );
+  await run(
+    'npm',
+    [
+      'install',
+      '--no-audit',
+      '--no-fund',
+      '--ignore-scripts',
+      join(packDir, tarball),
+      `@trpc/client@${trpcVersion.version}`,
+      `@trpc/server@${trpcVersion.version}`,
+    ],
+    { cwd: consumerDir, timeout: 180_000 },
+  );
+  await writeFile(join(consumerDir, 'consumer.mts'), CONSUMER);
+  await writeFile(join(consumerDir, 'consumer.cts'), CONSUMER);
+  await writeFile(join(consumerDir, 'tsconfig.json'), JSON.stringify(TSCONFIG));
+  await writeFile(join(consumerDir, 'run.mjs'), RUN_ESM);
+  await writeFile(join(consumerDir, 'run.cjs'), RUN_CJS);
+
+  database = await createTestDatabase();
+  const app = createApp({
+    config: { corsOrigins: [], rateLimitPerMinute: 100_000, trustProxy: 0 },
+    tasks: createTaskStore(database.db),
+    verifier: createHs256Verifier({ secret: SECRET }),
+    ping: () => database.ping(),
+    logger: pino({ level: 'silent' }),
+  });
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise<void>((resolve) => server.once('listening', resolve));
+  serverUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  closeServer = async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  };
+}, 300_000);
+
+afterAll(async () => {
+  await closeServer();
+  await database.destroy();
+  await rm(consumerDir, { recursive: true, force: true });
+  await rm(packDir, { recursive: true, force: true });
+});
+
+describe('when the client package is built and packed', () => {
+  it('then the build prints the size of each file', () => {
+    expect(buildOutput).toMatch(/dist\/index\.js\s+[\d.]+ [KB]+/);
+    expect(buildOutput).toMatch(/dist\/index\.cjs\s+[\d.]+ [KB]+/);
+  });
+
+  it('then its declarations import nothing but the peers, and its JavaScript no server code', async () => {
+    const dist = join(consumerDir, 'node_modules/@todo/client/dist');
+    const files = await readdir(dist);
+    expect(files.sort()).toEqual(['index.cjs', 'index.d.cts', 'index.d.ts', 'index.js']);
+    for (const file of files) {
+      // Code only: doc comments may name what the code does not use.
+      const text = (await readFile(join(dist, file), 'utf8')).replace(
+        /\/\*[\s\S]*?\*\/|\/\/.*$/gm,
+        '',
+      );
+      const imports = [...text.matchAll(/(?:from\s+|require\()\s*['"]([^'"]+)['"]/g)].map(
+        (m) => m[1],
+      );
+      for (const specifier of imports)
+        expect(specifier, file).toMatch(/^@trpc\/(client|server)(\/|$)/);
+      expect(text, file).not.toMatch(
+        /express|drizzle|postgres|pglite|pino|jsonwebtoken|\bjose\b|\bzod\b/,
+      );
+    }
+  });
+});
+
+describe('when a strict TypeScript consumer uses the installed package', () => {
+  it('then every call type-checks and every wrong input is a type error', async () => {
+    const checked = await run(process.execPath, [tsc, '--noEmit', '--strict', '-p', '.'], {
+      cwd: consumerDir,
+    }).catch((error: unknown) => ({
+      // execFile rejects on a non-zero exit, with tsc's report on stdout.
+      stdout:
+        typeof error === 'object' && error && 'stdout' in error
+          ? String(error.stdout)
+          : String(error),
+      stderr: 'tsc failed',
+    }));
+
+    expect(checked.stdout).toBe('');
+    expect(checked.stderr).toBe('');
+  });
+
+  it('then, compiled and run from ESM and from CJS, it gets real data from a real server', async () => {
+    await run(process.execPath, [tsc, '-p', '.'], { cwd: consumerDir });
+    const token = jwt.sign({ sub: 'consumer', exp: Math.floor(Date.now() / 1000) + 300 }, SECRET, {
+      algorithm: 'HS256',
+    });
+    const expected = [
+      'from the consumer',
+      '1',
+      'from the consumer',
+      'd',
+      'true',
+      'false',
+      'undefined',
+      'NOT_FOUND',
+      'true',
+    ];
+
+    for (const runner of ['run.mjs', 'run.cjs']) {
+      const { stdout } = await run(
+        process.execPath,
+        [runner, `${serverUrl}/trpc`, token, 'consumer'],
+        { cwd: consumerDir },
+      );
+      expect(JSON.parse(stdout), runner).toEqual(expected);
+    }
+  });
+});
