@@ -1,0 +1,371 @@
+/**
+ * Property: whatever a caller sends to the REST surface, the answer is a contract status
+ * (never 5xx) with a JSON body of the right shape, and another user's rows do not change.
+ * Requests come from the contract's own shapes and far beyond them. Seeded: FUZZ_SEED=<n>
+ * replays a run (the seed is printed at the start and by fast-check on failure).
+ */
+import { createHash } from 'node:crypto';
+
+import { tasks } from '@todo/db';
+import { asc, eq } from 'drizzle-orm';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { call, startTestServer, type TestServer } from '../support/server.js';
+import { bearer, tokenFor, unsignedToken } from '../support/tokens.js';
+import { expectCleanLogs } from './log-hygiene.js';
+
+const RUNS = Number(process.env.FUZZ_RUNS ?? 5_000);
+const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
+
+const ALICE = 'alice';
+const BOB = 'bob';
+const aliceToken = tokenFor(ALICE, { exp: Math.floor(Date.now() / 1000) + 3600 });
+const bobToken = tokenFor(BOB, { exp: Math.floor(Date.now() / 1000) + 3600 });
+
+const CONTRACT_STATUSES = new Set([200, 201, 204, 400, 401, 403, 404, 405, 413, 415, 429]);
+const CODE_OF_STATUS: Record<number, string> = {
+  400: 'BAD_REQUEST',
+  401: 'UNAUTHORIZED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_SUPPORTED',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  429: 'TOO_MANY_REQUESTS',
+};
+
+let server: TestServer;
+const aliceIds: number[] = [];
+const bobIds: number[] = [];
+const sentBodies: string[] = [];
+
+/** Every column of every one of Bob's rows, hashed. */
+async function bobDigest(): Promise<string> {
+  const rows = await server.database.db
+    .select()
+    .from(tasks)
+    .where(eq(tasks.userId, BOB))
+    .orderBy(asc(tasks.id));
+  return createHash('sha256').update(JSON.stringify(rows)).digest('hex');
+}
+
+beforeAll(async () => {
+  server = await startTestServer();
+  for (const [user, token] of [
+    [ALICE, aliceToken],
+    [BOB, bobToken],
+  ] as const) {
+    for (let i = 0; i < 5; i++) {
+      const reply = await call(`${server.url}/api/${user}/tasks`, {
+        method: 'POST',
+        headers: { ...bearer(token), 'Content-Type': 'application/json' },
+        body: JSON.stringify({ title: `${user} task ${i}`, description: i % 2 ? null : 'd' }),
+      });
+      (user === ALICE ? aliceIds : bobIds).push((reply.body as { id: number }).id);
+    }
+  }
+});
+
+afterAll(async () => {
+  await server.close();
+});
+
+// ---- generators -------------------------------------------------------------------------------
+
+const weirdString = fc.oneof(
+  fc.string(),
+  fc.string({ unit: 'grapheme', maxLength: 250 }),
+  fc.string({ unit: 'binary', maxLength: 50 }),
+  fc.constantFrom(
+    '',
+    ' ',
+    '\t\n',
+    '\u0000',
+    '\ufeff',
+    '😀'.repeat(201),
+    'x'.repeat(1001),
+    '%00',
+    '../..',
+    "'; drop table tasks; --",
+    '<script>',
+  ),
+  fc.string({ minLength: 190, maxLength: 210 }),
+);
+
+const anyJson: fc.Arbitrary<unknown> = fc.oneof(
+  fc.jsonValue({ maxDepth: 3 }),
+  fc.constantFrom(null, true, false, 0, -1, 1e308, '', 'false', 'true', [], {}),
+  fc.letrec<{ deep: unknown }>((tie) => ({
+    deep: fc.oneof(
+      { depthSize: 'small' },
+      fc.constant({}),
+      fc.record({ nested: tie('deep') }),
+      fc.array(tie('deep'), { maxLength: 2 }),
+    ),
+  })).deep,
+);
+
+const taskBody = fc.record(
+  {
+    title: fc.oneof(weirdString, anyJson),
+    description: fc.oneof(weirdString, fc.constant(null), anyJson),
+    completed: fc.oneof(fc.boolean(), anyJson),
+    id: anyJson,
+    user_id: fc.oneof(fc.constant(BOB), anyJson),
+    created_at: anyJson,
+    extra: anyJson,
+  },
+  { requiredKeys: [] },
+);
+
+/** What the contract accepts (from its own rules), so the success paths are exercised too. */
+const validBody = fc.record(
+  {
+    title: fc.string({ minLength: 1, maxLength: 60 }).filter((t) => t.trim().length > 0),
+    description: fc.option(fc.string({ maxLength: 120 }), { nil: null }),
+    completed: fc.boolean(),
+  },
+  { requiredKeys: ['title'] },
+);
+
+/** A body: JSON of many shapes, or raw text that is not JSON, or too big, or with duplicate keys. */
+const body = fc.oneof(
+  { weight: 6, arbitrary: validBody.map((value) => ({ text: JSON.stringify(value), json: true })) },
+  { weight: 4, arbitrary: taskBody.map((value) => ({ text: JSON.stringify(value), json: true })) },
+  {
+    weight: 2,
+    arbitrary: anyJson.map((value) => ({ text: JSON.stringify(value), json: true })),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .constantFrom(
+        '{"title":"a","title":"b"}',
+        '{"title":"a","completed":true,"completed":"false"}',
+        '{bad json',
+        '[{"title":"x"}]',
+        '',
+        '{"__proto__":{"admin":true},"title":"p"}',
+        '{"constructor":{"prototype":{"x":1}},"title":"c"}',
+        `{"title":"${'x'.repeat(70 * 1024)}"}`,
+        `${'['.repeat(5000)}${']'.repeat(5000)}`,
+      )
+      .map((text) => ({ text, json: true })),
+  },
+  { weight: 1, arbitrary: weirdString.map((text) => ({ text, json: false })) },
+  { weight: 1, arbitrary: fc.constant(undefined) },
+);
+
+const idSegment = fc.oneof(
+  { weight: 8, arbitrary: fc.nat({ max: 4 }).map((i) => `ALICE_ID${i}`) },
+  fc.constantFrom(
+    ...[
+      '1',
+      '0',
+      '-1',
+      '01',
+      '1e3',
+      '0x1f',
+      '1.5',
+      '99999999999999999999',
+      '2147483648',
+      ' 1',
+      '%31',
+      'abc',
+      '',
+    ],
+  ),
+  fc.nat().map(String),
+  fc.constant('BOB_ID0'),
+  weirdString.map((s) => encodeURIComponent(s)),
+);
+
+const userSegment = fc.oneof(
+  { weight: 6, arbitrary: fc.constant(ALICE) },
+  { weight: 2, arbitrary: fc.constant(BOB) },
+  { weight: 1, arbitrary: weirdString.map((s) => encodeURIComponent(s)) },
+);
+
+const path = fc.oneof(
+  { weight: 3, arbitrary: fc.tuple(userSegment).map(([u]) => `/api/${u}/tasks`) },
+  fc.tuple(userSegment, idSegment).map(([u, id]) => `/api/${u}/tasks/${id}`),
+  fc.tuple(userSegment, idSegment).map(([u, id]) => `/api/${u}/tasks/${id}/complete`),
+  fc.tuple(userSegment, weirdString).map(([u, junk]) => `/api/${u}/${encodeURIComponent(junk)}`),
+  fc.constantFrom(
+    '/api',
+    '/api/',
+    '/api/alice',
+    '/api/alice/tasks/1/complete/extra',
+    '/api//tasks',
+    '/api/alice/tasks?',
+  ),
+);
+
+const queryValue = fc.oneof(
+  weirdString,
+  fc.constantFrom(
+    'all',
+    'pending',
+    'completed',
+    'created',
+    'updated',
+    'title',
+    'asc',
+    'desc',
+    '1',
+    '500',
+    '501',
+    '0',
+    'ALICE_ID0',
+    'BOB_ID0',
+  ),
+);
+const query = fc
+  .array(
+    fc.tuple(
+      fc.constantFrom('status', 'sort', 'order', 'q', 'limit', 'after', 'junk', 'limit'),
+      queryValue,
+    ),
+    { maxLength: 4 },
+  )
+  .map((pairs) => (pairs.length === 0 ? '' : `?${new URLSearchParams(pairs).toString()}`));
+
+const auth = fc.oneof(
+  { weight: 8, arbitrary: fc.constant(bearer(aliceToken)) },
+  { weight: 1, arbitrary: fc.constant({}) },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      bearer('garbage'),
+      bearer(unsignedToken(ALICE)),
+      { Authorization: 'Basic x' },
+      { Authorization: `Bearer ${aliceToken}x` },
+    ),
+  },
+);
+
+const contentType = fc.oneof(
+  { weight: 6, arbitrary: fc.constant('application/json') },
+  fc.constantFrom(
+    'application/json; charset=utf-8',
+    'text/plain',
+    'application/x-www-form-urlencoded',
+    'APPLICATION/JSON',
+    'application/json; charset=latin1',
+    'multipart/form-data; boundary=x',
+  ),
+  fc.constant(undefined),
+);
+
+const request = fc.record({
+  method: fc.oneof(
+    { weight: 6, arbitrary: fc.constantFrom('GET', 'POST', 'PUT', 'PATCH') },
+    { weight: 1, arbitrary: fc.constantFrom('DELETE', 'HEAD', 'OPTIONS') },
+  ),
+  path,
+  query,
+  body,
+  auth,
+  contentType,
+});
+
+// ---- the property -------------------------------------------------------------------------------
+
+/** ALICE_IDn: one of Alice's n-th newest tasks (it may since be deleted); BOB_IDn: Bob's seeded ones. */
+function materialise(text: string): string {
+  return text
+    .replace(/ALICE_ID(\d)/g, (_, i: string) => String(aliceIds.at(-1 - Number(i)) ?? 1))
+    .replace(/BOB_ID(\d)/g, (_, i: string) => String(bobIds[Number(i)] ?? 1));
+}
+
+function expectContractAnswer(status: number, headers: Headers, text: string): void {
+  expect(CONTRACT_STATUSES.has(status), `status ${status}: ${text.slice(0, 300)}`).toBe(true);
+  if (status === 204 || text === '') return;
+  expect(headers.get('content-type')).toMatch(/^application\/json/);
+  const body: unknown = JSON.parse(text);
+  if (status < 300) {
+    const tasks = Array.isArray(body) ? body : [body];
+    for (const task of tasks as Record<string, unknown>[]) {
+      expect(Object.keys(task).sort()).toEqual([
+        'completed',
+        'created_at',
+        'description',
+        'id',
+        'title',
+        'updated_at',
+        'user_id',
+      ]);
+      expect(task.user_id).toBe(ALICE);
+    }
+    return;
+  }
+  const error = body as { code: unknown; message: unknown; issues?: unknown };
+  expect(error.code).toBe(CODE_OF_STATUS[status]);
+  expect(typeof error.message).toBe('string');
+  if (error.issues !== undefined) {
+    for (const issue of error.issues as { path: unknown; message: unknown }[]) {
+      expect(Array.isArray(issue.path)).toBe(true);
+      expect(typeof issue.message).toBe('string');
+    }
+  }
+}
+
+describe(`when ${RUNS} generated requests hit the REST surface (seed ${SEED})`, () => {
+  it('then every answer is a contract status with a well-formed JSON body and Bob’s rows never change', async () => {
+    console.info(`fuzz: ${RUNS} requests, seed ${SEED} (replay with FUZZ_SEED=${SEED})`);
+    const started = Date.now();
+    const before = await bobDigest();
+    let sent = 0;
+    const statuses = new Map<number, number>();
+
+    await fc.assert(
+      fc.asyncProperty(request, async (req) => {
+        const headers: Record<string, string> = { ...req.auth };
+        if (req.contentType) headers['Content-Type'] = req.contentType;
+        const withBody = req.body !== undefined && !['GET', 'HEAD'].includes(req.method);
+        const text = withBody ? materialise(req.body?.text ?? '') : undefined;
+        if (text !== undefined && text.length < 200) sentBodies.push(text);
+        const response = await fetch(
+          `${server.url}${materialise(req.path)}${materialise(req.query)}`,
+          {
+            method: req.method,
+            headers,
+            body: text,
+          },
+        );
+        const answer = await response.text();
+        sent++;
+        statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
+        if (response.status === 201) aliceIds.push((JSON.parse(answer) as { id: number }).id);
+
+        expectContractAnswer(
+          response.status,
+          response.headers,
+          req.method === 'HEAD' ? '' : answer,
+        );
+        expect(await bobDigest()).toBe(before);
+      }),
+      { numRuns: RUNS, seed: SEED, endOnFailure: true },
+    );
+
+    const histogram = [...statuses]
+      .sort(([a], [b]) => a - b)
+      .map(([status, n]) => `${status}:${n}`);
+    console.info(
+      `fuzz: ${sent} requests in ${Date.now() - started} ms, no 5xx, Bob's digest unchanged; ${histogram.join(' ')}`,
+    );
+    expect(sent).toBe(RUNS);
+    // The generator must reach the success paths too, or the property proves little.
+    expect(
+      (statuses.get(200) ?? 0) + (statuses.get(201) ?? 0) + (statuses.get(204) ?? 0),
+    ).toBeGreaterThan(RUNS / 50);
+  });
+
+  it('then the log holds no token and none of the bodies sent', () => {
+    expectCleanLogs(server.logs, {
+      tokens: [aliceToken, bobToken],
+      bodies: sentBodies.filter((b) => b.length >= 12),
+    });
+  });
+});
