@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+import { promisify, stripVTControlCharacters } from 'node:util';
 
 import { createHs256Verifier, createTaskStore } from '@todo/api';
 import { createTestDatabase, type TestDatabase } from '@todo/db/testing';
@@ -96,7 +96,7 @@ let buildOutput: string;
 
 beforeAll(async () => {
   const build = await run('pnpm', ['build'], { cwd: packageDir });
-  buildOutput = build.stdout + build.stderr;
+  buildOutput = stripVTControlCharacters(build.stdout + build.stderr);
   packDir = await mkdtemp(join(tmpdir(), 'todo-client-pack-'));
   await run('pnpm', ['pack', '--pack-destination', packDir], { cwd: packageDir });
   const tarball = (await readdir(packDir)).find((name) => name.endsWith('.tgz'));
