@@ -3,46 +3,13 @@
  * up, and serves again without a restart. The database is reached through a TCP proxy on
  * 127.0.0.1 that the test stops (cutting every connection) and starts again on the same port.
  */
-import { createServer, Socket, type AddressInfo, type Server } from 'node:net';
-
 import { createDatabase, type Database } from '@todo/db';
 import { createTestDatabase, type TestDatabase } from '@todo/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { call, startTestServer, type TestServer } from './support/server.js';
+import { TcpProxy } from './support/tcp-proxy.js';
 import { bearer, tokenFor } from './support/tokens.js';
-
-class TcpProxy {
-  private server: Server | undefined;
-  private readonly sockets = new Set<Socket>();
-  port = 0;
-
-  constructor(private readonly target: { host: string; port: number }) {}
-
-  async start(): Promise<void> {
-    const server = createServer((client) => {
-      const upstream = new Socket();
-      upstream.connect(this.target.port, this.target.host);
-      for (const socket of [client, upstream]) {
-        this.sockets.add(socket);
-        socket.on('close', () => this.sockets.delete(socket));
-        socket.on('error', () => {
-          client.destroy();
-          upstream.destroy();
-        });
-      }
-      client.pipe(upstream).pipe(client);
-    });
-    await new Promise<void>((resolve) => server.listen(this.port, '127.0.0.1', resolve));
-    this.port = (server.address() as AddressInfo).port;
-    this.server = server;
-  }
-
-  async stop(): Promise<void> {
-    for (const socket of this.sockets) socket.destroy();
-    await new Promise((resolve) => this.server?.close(resolve));
-  }
-}
 
 const alice = { ...bearer(tokenFor('alice')), 'Content-Type': 'application/json' };
 let backing: TestDatabase;

@@ -44,6 +44,15 @@ export interface Database {
 
 export const DEFAULT_PGLITE_DIR = './.data/pglite';
 
+/**
+ * Seconds before reconnecting after the n-th failed connection. postgres.js's default grows as
+ * 3^n/100 up to 20 s across the whole pool, so after a two-second outage queued queries wait
+ * up to 20 s for a retry instead of failing fast (503) and recovering at once. Capped at 1 s.
+ */
+export function reconnectBackoff(failures: number): number {
+  return Math.min(0.05 * 2 ** failures, 1);
+}
+
 function queryLogger(onQuery: DatabaseOptions['onQuery']): Logger | undefined {
   return onQuery
     ? {
@@ -65,6 +74,7 @@ function createPostgres(databaseUrl: string, options: DatabaseOptions): Database
     prepare: options.prepare ?? true,
     connect_timeout: options.connectTimeoutSeconds ?? 5,
     idle_timeout: options.idleTimeoutSeconds ?? 30,
+    backoff: reconnectBackoff,
     onnotice: () => undefined,
   });
   const db = drizzlePostgres(client, { schema, logger: queryLogger(options.onQuery) });

@@ -1,0 +1,141 @@
+/**
+ * SIGTERM to a real server process under a steady load: every request the server accepted is
+ * answered (each create it processed was acknowledged: rows = 201s received), nothing is a 5xx,
+ * and the process exits 0 within its drain limit.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { createDatabase, tasks } from '@todo/db';
+import { createTestDatabase, type TestDatabase } from '@todo/db/testing';
+import autocannon from 'autocannon';
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { TEST_SECRET, tokenFor } from '../support/tokens.js';
+import { expectCleanLogs } from './log-hygiene.js';
+
+const serverDir = fileURLToPath(new URL('../..', import.meta.url));
+const DRAIN_LIMIT_MS = 5_000;
+const token = tokenFor('alice', { exp: Math.floor(Date.now() / 1000) + 600 });
+
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+let pgliteDir: string | undefined;
+let postgres: TestDatabase | undefined;
+let child: ChildProcess;
+const logs: string[] = [];
+let port: number;
+
+beforeAll(async () => {
+  port = await freePort();
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    BETTER_AUTH_SECRET: TEST_SECRET,
+    RATE_LIMIT_PER_MINUTE: '1000000',
+    SHUTDOWN_TIMEOUT_MS: String(DRAIN_LIMIT_MS),
+    LOG_LEVEL: 'info',
+  };
+  if (process.env.TEST_DATABASE_URL) {
+    postgres = await createTestDatabase();
+    env.DATABASE_URL = postgres.url ?? '';
+  } else {
+    pgliteDir = await mkdtemp(join(tmpdir(), 'todo-shutdown-'));
+    env.PGLITE_DIR = pgliteDir;
+  }
+  child = spawn(process.execPath, ['--conditions=@todo/source', '--import', 'tsx', 'src/main.ts'], {
+    cwd: serverDir,
+    env,
+  });
+  child.stdout?.on('data', (chunk: Buffer) =>
+    logs.push(...chunk.toString().split('\n').filter(Boolean)),
+  );
+  child.stderr?.on('data', (chunk: Buffer) =>
+    logs.push(...chunk.toString().split('\n').filter(Boolean)),
+  );
+  for (let i = 0; i < 200; i++) {
+    const up = await fetch(`http://127.0.0.1:${port}/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (up) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`server did not start: ${logs.join('\n')}`);
+}, 60_000);
+
+afterAll(async () => {
+  if (child.exitCode === null) child.kill('SIGKILL');
+  await postgres?.destroy();
+  if (pgliteDir) await rm(pgliteDir, { recursive: true, force: true });
+});
+
+describe('when a server under load receives SIGTERM', () => {
+  it('then accepted requests all complete, none is a 5xx, and it exits 0 within the drain limit', async () => {
+    const statuses = new Map<number, number>();
+    const load = autocannon({
+      url: `http://127.0.0.1:${port}`,
+      connections: 16,
+      duration: 6,
+      requests: [
+        {
+          method: 'POST',
+          path: '/api/alice/tasks',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ title: 'under load' }),
+        },
+      ],
+    });
+    load.on('response', (_client, statusCode) =>
+      statuses.set(statusCode, (statuses.get(statusCode) ?? 0) + 1),
+    );
+    const finished = new Promise<autocannon.Result>((resolve) => load.on('done', resolve));
+
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    const signalledAt = Date.now();
+    child.kill('SIGTERM');
+    const exitCode = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    const drainMs = Date.now() - signalledAt;
+    load.stop();
+    const result = await finished;
+
+    const created = statuses.get(201) ?? 0;
+    const fivexx = [...statuses]
+      .filter(([status]) => status >= 500)
+      .reduce((sum, [, n]) => sum + n, 0);
+    console.info(
+      `shutdown: ${created} creates acknowledged, drained and exited in ${drainMs} ms, ` +
+        `client-side connection errors after close: ${result.errors}`,
+    );
+    expect(exitCode).toBe(0);
+    expect(drainMs).toBeLessThan(DRAIN_LIMIT_MS + 2_000);
+    expect(fivexx).toBe(0);
+    expect([...statuses.keys()].filter((s) => s !== 201)).toEqual([]);
+    expect(created).toBeGreaterThan(50);
+
+    const database = postgres ?? (await createDatabase({ dataDir: pgliteDir }));
+    try {
+      const rows = await database.db
+        .select({ id: tasks.id })
+        .from(tasks)
+        .where(eq(tasks.userId, 'alice'));
+      expect(rows).toHaveLength(created);
+    } finally {
+      if (!postgres) await database.close();
+    }
+    expect(logs.some((line) => line.includes('shutting down'))).toBe(true);
+    expectCleanLogs(logs, { tokens: [token], bodies: [JSON.stringify({ title: 'under load' })] });
+  });
+});
