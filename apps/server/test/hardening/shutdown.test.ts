@@ -85,30 +85,38 @@ afterAll(async () => {
 describe('when a server under load receives SIGTERM', () => {
   it('then accepted requests all complete, none is a 5xx, and it exits 0 within the drain limit', async () => {
     const statuses = new Map<number, number>();
-    const load = autocannon({
-      url: `http://127.0.0.1:${port}`,
-      connections: 16,
-      duration: 6,
-      requests: [
+    let load: autocannon.Instance | undefined;
+    const finished = new Promise<autocannon.Result>((resolve, reject) => {
+      load = autocannon(
         {
-          method: 'POST',
-          path: '/api/alice/tasks',
-          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-          body: JSON.stringify({ title: 'under load' }),
+          url: `http://127.0.0.1:${port}`,
+          connections: 16,
+          duration: 6,
+          requests: [
+            {
+              method: 'POST',
+              path: '/api/alice/tasks',
+              headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+              body: JSON.stringify({ title: 'under load' }),
+            },
+          ],
         },
-      ],
+        (error, result) => {
+          if (error) reject(error instanceof Error ? error : new Error(String(error)));
+          else resolve(result);
+        },
+      );
+      load.on('response', (_client, statusCode) =>
+        statuses.set(statusCode, (statuses.get(statusCode) ?? 0) + 1),
+      );
     });
-    load.on('response', (_client, statusCode) =>
-      statuses.set(statusCode, (statuses.get(statusCode) ?? 0) + 1),
-    );
-    const finished = new Promise<autocannon.Result>((resolve) => load.on('done', resolve));
 
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     const signalledAt = Date.now();
     child.kill('SIGTERM');
     const exitCode = await new Promise<number | null>((resolve) => child.once('exit', resolve));
     const drainMs = Date.now() - signalledAt;
-    load.stop();
+    load?.stop();
     const result = await finished;
 
     const created = statuses.get(201) ?? 0;
