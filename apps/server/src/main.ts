@@ -29,12 +29,23 @@ if (config.auth.usingDevSecret) {
   );
 }
 
+let statements = 0;
 const database = await createDatabase({
   url: config.database.url,
   dataDir: config.database.pgliteDir,
   poolMax: config.database.poolMax,
   prepare: config.database.prepare,
+  onQuery: config.statementStats
+    ? () => {
+        statements++;
+      }
+    : undefined,
 });
+if (config.statementStats) {
+  process.on('SIGUSR2', () => {
+    process.stdout.write(`${JSON.stringify({ sqlStatements: statements })}\n`);
+  });
+}
 await database.migrate();
 
 const app = createApp({

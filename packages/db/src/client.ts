@@ -1,9 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 
-import { PGlite } from '@electric-sql/pglite';
 import { sql, type Logger } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 
@@ -87,7 +85,12 @@ function createPostgres(databaseUrl: string, options: DatabaseOptions): Database
   };
 }
 
+/** PGlite is loaded only when used: a server on PostgreSQL never pays its memory. */
 async function createPglite(options: DatabaseOptions): Promise<Database> {
+  const [{ PGlite }, { drizzle: drizzlePglite }] = await Promise.all([
+    import('@electric-sql/pglite'),
+    import('drizzle-orm/pglite'),
+  ]);
   const dataDir = options.dataDir ?? DEFAULT_PGLITE_DIR;
   const inMemory = dataDir.startsWith('memory://');
   if (!inMemory) await mkdir(dataDir, { recursive: true });

@@ -1,7 +1,6 @@
 import { fileURLToPath } from 'node:url';
 
 import type { PgliteDatabase } from 'drizzle-orm/pglite';
-import { migrate as migrateWithPglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import { migrate as migrateWithPostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
@@ -36,5 +35,6 @@ export async function migratePostgres(url: string): Promise<void> {
 export async function migratePglite<TSchema extends Record<string, unknown>>(
   db: PgliteDatabase<TSchema>,
 ): Promise<void> {
+  const { migrate: migrateWithPglite } = await import('drizzle-orm/pglite/migrator');
   await migrateWithPglite(db, { migrationsFolder });
 }

@@ -62,8 +62,9 @@ export const TaskSchema = z
     title: z.string(),
     description: z.string().nullable(),
     completed: z.boolean(),
-    created_at: z.iso.datetime(),
-    updated_at: z.iso.datetime(),
+    // Produced by our own toISOString(): documented as date-time, not re-parsed on every response.
+    created_at: z.string().meta({ format: 'date-time' }),
+    updated_at: z.string().meta({ format: 'date-time' }),
   })
   .meta({ id: 'Task', description: 'A task, owned by the user in its `user_id`.' });
 

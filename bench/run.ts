@@ -1,0 +1,462 @@
+/**
+ * `pnpm bench`: the API (production build, REST and tRPC) against a raw floor in the same run,
+ * on a real PostgreSQL, with autocannon driving load from this process. Prints a table and
+ * writes bench/RESULTS.md. BENCH_SMOKE=1: a few seconds, tiny data (CI keeps it from rotting).
+ * Fails on any non-2xx answer or error during a timed window.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFile, writeFile, mkdtemp, rm } from 'node:fs/promises';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { createDatabase } from '@todo/db';
+import autocannon from 'autocannon';
+import { sql as drizzleSql } from 'drizzle-orm';
+import jwt from 'jsonwebtoken';
+import postgres from 'postgres';
+
+import { BIG_USER, loadScaleTable, resetDataset, taskIdsOf, type DatasetSize } from './dataset.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const SMOKE = process.env.BENCH_SMOKE === '1';
+const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const DB_NAME = 'todo_bench';
+const SECRET = 'bench-secret-that-is-at-least-thirty-two-bytes';
+const CONNECTIONS = SMOKE ? 10 : 50;
+const WARMUP_S = SMOKE ? 1 : 3;
+const WINDOW_S = SMOKE ? 2 : 10;
+const SIZE: DatasetSize = SMOKE
+  ? { users: 200, tasksPerUser: 50, bigUserTasks: 1_000 }
+  : { users: 2_000, tasksPerUser: 50, bigUserTasks: 10_000 };
+/** As apps/server's `start` script runs it. */
+const SERVER_NODE_FLAGS = ['--enable-source-maps', '--max-old-space-size=128'];
+const TOKEN_USERS = Array.from({ length: 200 }, (_, i) => `u${i}`);
+
+type Surface = 'floor' | 'rest' | 'trpc';
+type Workload = 'list' | 'get' | 'create' | 'toggle';
+
+interface Measurement {
+  workload: Workload;
+  surface: Surface;
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  requests: number;
+  statementsPerRequest: number;
+}
+
+const log = (line: string) => process.stdout.write(`${line}\n`);
+
+// ---- processes ----------------------------------------------------------------------------------
+
+interface Running {
+  child: ChildProcess;
+  url: string;
+  /** Statement totals the process printed on SIGUSR2, in order. */
+  counts: number[];
+}
+
+async function startProcess(
+  name: string,
+  args: string[],
+  env: Record<string, string>,
+  port: number,
+): Promise<Running> {
+  const child = spawn(process.execPath, args, {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? '', ...env, PORT: String(port), HOST: '127.0.0.1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const counts: number[] = [];
+  child.stdout.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+    for (const match of chunk.toString().matchAll(/\{"sqlStatements":(\d+)\}/g))
+      counts.push(Number(match[1]));
+  });
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 300; i++) {
+    if (
+      await fetch(`${url}/health`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return { child, url, counts };
+    if (child.exitCode !== null) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${name} did not start:\n${output}`);
+}
+
+/** The process's count of SQL statements sent so far (it prints it on SIGUSR2). */
+async function statementsSent(running: Running): Promise<number> {
+  const before = running.counts.length;
+  running.child.kill('SIGUSR2');
+  for (let i = 0; i < 100 && running.counts.length === before; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  const count = running.counts.at(-1);
+  if (running.counts.length === before || count === undefined)
+    throw new Error('no statement count');
+  return count;
+}
+
+async function stopProcess(running: Running): Promise<void> {
+  if (running.child.exitCode !== null) return;
+  const exited = new Promise((resolve) => running.child.once('exit', resolve));
+  running.child.kill('SIGTERM');
+  await exited;
+}
+
+/** Peak resident set size of a process so far, in MB (VmHWM). */
+async function peakRssMb(child: ChildProcess): Promise<number> {
+  const status = await readFile(`/proc/${String(child.pid)}/status`, 'utf8');
+  const kb = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0);
+  return Math.round(kb / 1024);
+}
+
+// ---- load ---------------------------------------------------------------------------------------
+
+const tokens = new Map(
+  TOKEN_USERS.map((user) => [
+    user,
+    jwt.sign({ sub: user, exp: Math.floor(Date.now() / 1000) + 3600 }, SECRET, {
+      algorithm: 'HS256',
+    }),
+  ]),
+);
+
+function requestFor(workload: Workload, surface: Surface, ids: Map<string, number[]>) {
+  let counter = 0;
+  return (request: autocannon.Request): autocannon.Request => {
+    const user = TOKEN_USERS[counter % TOKEN_USERS.length] ?? 'u0';
+    const own = ids.get(user) ?? [1];
+    const id = own[Math.floor(counter / TOKEN_USERS.length) % own.length] ?? 1;
+    counter++;
+    const headers: Record<string, string> = { authorization: `Bearer ${tokens.get(user) ?? ''}` };
+    const input = (value: object) => encodeURIComponent(JSON.stringify(value));
+    const trpc = surface === 'trpc';
+    switch (workload) {
+      case 'list':
+        return {
+          ...request,
+          method: 'GET',
+          headers,
+          path: trpc
+            ? `/trpc/tasks.list?input=${input({ user_id: user, limit: 50 })}`
+            : `/api/${user}/tasks?limit=50`,
+        };
+      case 'get':
+        return {
+          ...request,
+          method: 'GET',
+          headers,
+          path: trpc
+            ? `/trpc/tasks.get?input=${input({ user_id: user, id })}`
+            : `/api/${user}/tasks/${id}`,
+        };
+      case 'create':
+        return {
+          ...request,
+          method: 'POST',
+          headers: { ...headers, 'content-type': 'application/json' },
+          path: trpc ? '/trpc/tasks.create' : `/api/${user}/tasks`,
+          body: JSON.stringify(
+            trpc ? { user_id: user, title: 'Benchmark task' } : { title: 'Benchmark task' },
+          ),
+        };
+      case 'toggle':
+        return trpc
+          ? {
+              ...request,
+              method: 'POST',
+              headers: { ...headers, 'content-type': 'application/json' },
+              path: '/trpc/tasks.complete',
+              body: JSON.stringify({ user_id: user, id }),
+            }
+          : { ...request, method: 'PATCH', headers, path: `/api/${user}/tasks/${id}/complete` };
+    }
+  };
+}
+
+function runLoad(
+  url: string,
+  seconds: number,
+  connections: number,
+  setupRequest: (r: autocannon.Request) => autocannon.Request,
+): Promise<autocannon.Result> {
+  return new Promise((resolve, reject) => {
+    autocannon(
+      { url, connections, duration: seconds, requests: [{ setupRequest }] },
+      (error, result) => {
+        if (error) reject(error instanceof Error ? error : new Error(String(error)));
+        else resolve(result);
+      },
+    );
+  });
+}
+
+async function measure(
+  target: Running,
+  workload: Workload,
+  surface: Surface,
+  ids: Map<string, number[]>,
+): Promise<Measurement> {
+  await runLoad(target.url, WARMUP_S, CONNECTIONS, requestFor(workload, surface, ids));
+  const before = await statementsSent(target);
+  const result = await runLoad(
+    target.url,
+    WINDOW_S,
+    CONNECTIONS,
+    requestFor(workload, surface, ids),
+  );
+  const after = await statementsSent(target);
+  const errors = result.non2xx + result.errors + result.timeouts;
+  const total = result.requests.total;
+  return {
+    workload,
+    surface,
+    rps: Math.round(result.requests.average),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors,
+    requests: total,
+    statementsPerRequest: total === 0 ? 0 : (after - before) / total,
+  };
+}
+
+/**
+ * Median latency of one request at a time (no queueing), timed with performance.now(): the
+ * scale run compares database work at 0.1 ms resolution, which autocannon's whole ms cannot.
+ */
+async function p50Of(url: string, path: string, token: string): Promise<number> {
+  const times: number[] = [];
+  const rounds = SMOKE ? 50 : 400;
+  for (let i = 0; i < rounds + 50; i++) {
+    const started = performance.now();
+    const response = await fetch(`${url}${path}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    await response.arrayBuffer();
+    if (!response.ok) throw new Error(`scale run: ${path} answered ${response.status}`);
+    if (i >= 50) times.push(performance.now() - started);
+  }
+  times.sort((a, b) => a - b);
+  return Math.round((times[Math.floor(times.length / 2)] ?? 0) * 100) / 100;
+}
+
+// ---- report -------------------------------------------------------------------------------------
+
+function table(rows: Measurement[], rss: { server: number; floor: number }): string {
+  const floorOf = (workload: Workload) =>
+    rows.find((r) => r.workload === workload && r.surface === 'floor');
+  const lines = [
+    '| workload | surface | req/s | p50 ms | p99 ms | errors | ratio to floor | p99 / floor p99 | SQL statements / request |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const row of rows) {
+    const floor = floorOf(row.workload);
+    const ratio = floor ? (row.rps / floor.rps).toFixed(2) : '-';
+    const p99 = floor && floor.p99 > 0 ? (row.p99 / floor.p99).toFixed(2) : '-';
+    lines.push(
+      `| ${row.workload} | ${row.surface} | ${row.rps} | ${row.p50} | ${row.p99} | ${row.errors} | ${row.surface === 'floor' ? '1.00' : ratio} | ${row.surface === 'floor' ? '1.00' : p99} | ${row.statementsPerRequest.toFixed(2)} |`,
+    );
+  }
+  lines.push('', `Peak RSS under load: server ${rss.server} MB, floor ${rss.floor} MB.`);
+  return lines.join('\n');
+}
+
+function verdicts(rows: Measurement[], rssMb: number): string[] {
+  const out: string[] = [];
+  for (const row of rows.filter((r) => r.surface !== 'floor')) {
+    const floor = rows.find((r) => r.workload === row.workload && r.surface === 'floor');
+    if (!floor) continue;
+    const ratio = row.rps / floor.rps;
+    const p99 = row.p99 / Math.max(floor.p99, 1);
+    out.push(
+      `${ratio >= 0.6 && p99 <= 2 ? 'PASS' : 'MISS'} ${row.workload}/${row.surface}: ${ratio.toFixed(2)}x floor req/s (target >= 0.6), p99 ${p99.toFixed(2)}x floor (target <= 2)`,
+    );
+    out.push(
+      `${Math.abs(row.statementsPerRequest - 1) < 0.05 ? 'PASS' : 'MISS'} ${row.workload}/${row.surface}: ${row.statementsPerRequest.toFixed(2)} SQL statements per request (target 1)`,
+    );
+  }
+  out.push(`${rssMb <= 200 ? 'PASS' : 'MISS'} server peak RSS ${rssMb} MB (target <= 200)`);
+  return out;
+}
+
+// ---- main ---------------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  log(
+    `bench: ${SMOKE ? 'SMOKE ' : ''}node ${process.version}, ${cpus().length} cores, ${CONNECTIONS} connections, ${WARMUP_S}s warm-up + ${WINDOW_S}s window`,
+  );
+  const url = await resetDataset(ADMIN_URL, DB_NAME, SIZE);
+  const ids = await taskIdsOf(url, TOKEN_USERS);
+  log(
+    `bench: dataset loaded (${SIZE.users} users × ${SIZE.tasksPerUser} + ${SIZE.bigUserTasks}) in ${Date.now() - started} ms`,
+  );
+
+  const serverEnv = {
+    NODE_ENV: 'production',
+    DATABASE_URL: url,
+    BETTER_AUTH_SECRET: SECRET,
+    LOG_LEVEL: 'warn',
+    RATE_LIMIT_PER_MINUTE: '1000000',
+    DB_STATEMENT_STATS: 'true',
+  };
+  const server = await startProcess(
+    'server',
+    [...SERVER_NODE_FLAGS, 'apps/server/dist/main.js'],
+    serverEnv,
+    8201,
+  );
+  const floor = await startProcess('floor', ['--import', 'tsx', 'bench/floor.ts'], serverEnv, 8202);
+
+  const rows: Measurement[] = [];
+  const workloads: Workload[] = ['list', 'get', 'create', 'toggle'];
+  try {
+    for (const workload of workloads) {
+      for (const surface of ['floor', 'rest', 'trpc'] as const) {
+        const row = await measure(surface === 'floor' ? floor : server, workload, surface, ids);
+        rows.push(row);
+        log(
+          `bench: ${workload.padEnd(6)} ${surface.padEnd(5)} ${String(row.rps).padStart(6)} req/s  p50 ${row.p50} ms  p99 ${row.p99} ms  errors ${row.errors}  SQL/req ${row.statementsPerRequest.toFixed(2)}`,
+        );
+      }
+    }
+    const rss = { server: await peakRssMb(server.child), floor: await peakRssMb(floor.child) };
+
+    let scale = '';
+    if (!SMOKE) {
+      const lines = [
+        '| rows in table | first page p50 ms | deep page (after the 9,000th) p50 ms |',
+        '| ---: | ---: | ---: |',
+      ];
+      const bigToken = jwt.sign(
+        { sub: BIG_USER, exp: Math.floor(Date.now() / 1000) + 3600 },
+        SECRET,
+        { algorithm: 'HS256' },
+      );
+      for (const total of [100_000, 1_000_000]) {
+        await loadScaleTable(url, total, SIZE.bigUserTasks);
+        const own = postgres(url, { max: 1, onnotice: () => undefined });
+        const [deep] = await own<
+          { id: number }[]
+        >`select id from tasks where user_id = ${BIG_USER} order by created_at desc, id desc offset 9000 limit 1`;
+        await own.end();
+        const first = await p50Of(server.url, `/api/${BIG_USER}/tasks?limit=50`, bigToken);
+        const deepPage = await p50Of(
+          server.url,
+          `/api/${BIG_USER}/tasks?limit=50&after=${String(deep?.id)}`,
+          bigToken,
+        );
+        lines.push(`| ${total.toLocaleString('en')} | ${first} | ${deepPage} |`);
+        log(`bench: scale ${total} rows: first page p50 ${first} ms, deep page p50 ${deepPage} ms`);
+      }
+      scale = lines.join('\n');
+    }
+
+    await stopProcess(server);
+    await stopProcess(floor);
+
+    let embedded = '';
+    if (!SMOKE) embedded = await measureEmbedded();
+
+    const report = table(rows, rss);
+    const checks = verdicts(rows, rss.server);
+    log(`\n${report}\n\n${checks.join('\n')}\n`);
+    const scaleNote = scale
+      ? 'p50 of 400 sequential requests through the REST API (one at a time, after 50 warm-up requests), the database vacuumed and analysed after each load.'
+      : '';
+    const markdown = [
+      '# Benchmark results',
+      '',
+      `Last run: ${new Date().toISOString()} on ${cpus().length} cores (${cpus()[0]?.model ?? 'cpu'}), Node ${process.version}, PostgreSQL on 127.0.0.1.`,
+      `Command: \`pnpm bench\` (${CONNECTIONS} connections, ${WARMUP_S} s warm-up, ${WINDOW_S} s timed window per row, tokens for ${TOKEN_USERS.length} users, ${SIZE.users} users × ${SIZE.tasksPerUser} tasks + one user with ${SIZE.bigUserTasks}).`,
+      'The floor is `bench/floor.ts`: raw node:http + postgres.js, the same SQL and the same HS256 check. SQL statements per request: the statements each process sent during the timed window (the server counts them in its db layer with `DB_STATEMENT_STATS=true` and prints the total on SIGUSR2; the floor counts its own), divided by the requests answered.',
+      '',
+      report,
+      '',
+      checks.map((c) => `- ${c}`).join('\n'),
+      ...(scale
+        ? ['', '## Scale: the big user (10,000 tasks) as the table grows', '', scaleNote, '', scale]
+        : []),
+      ...(embedded ? ['', '## Embedded database (PGlite), for information', '', embedded] : []),
+      '',
+    ].join('\n');
+    if (!SMOKE) await writeFile(join(root, 'bench/RESULTS.md'), markdown);
+    log(
+      `bench: done in ${Math.round((Date.now() - started) / 1000)} s${SMOKE ? ' (smoke: RESULTS.md not written)' : ', bench/RESULTS.md written'}`,
+    );
+    const failed = rows.filter((r) => r.errors > 0);
+    if (failed.length > 0) {
+      throw new Error(
+        `non-2xx answers or errors during a timed window: ${failed.map((r) => `${r.workload}/${r.surface}: ${r.errors}`).join(', ')}`,
+      );
+    }
+  } finally {
+    await stopProcess(server);
+    await stopProcess(floor);
+  }
+}
+
+/** The same server on PGlite (list and get only), for information. */
+async function measureEmbedded(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'todo-bench-pglite-'));
+  try {
+    const database = await createDatabase({ dataDir: dir });
+    await database.migrate();
+    await database.db.execute(drizzleSql`
+      insert into tasks (user_id, title, created_at, updated_at)
+      select 'u' || u, 'Task ' || t, timestamptz '2026-01-01' + (u * 50 + t) * interval '1 second', timestamptz '2026-01-01' + (u * 50 + t) * interval '1 second'
+      from generate_series(0, 199) u, generate_series(0, 49) t order by u, t`);
+    const rows = await database.db.execute(
+      drizzleSql`select user_id, array_agg(id order by id) as ids from tasks group by user_id`,
+    );
+    const list: unknown[] = Array.isArray(rows) ? rows : (rows as { rows: unknown[] }).rows;
+    const ids = new Map(
+      (list as { user_id: string; ids: number[] }[]).map((r) => [r.user_id, r.ids]),
+    );
+    await database.close();
+    const server = await startProcess(
+      'server (PGlite)',
+      [...SERVER_NODE_FLAGS, 'apps/server/dist/main.js'],
+      {
+        NODE_ENV: 'production',
+        PGLITE_DIR: dir,
+        BETTER_AUTH_SECRET: SECRET,
+        LOG_LEVEL: 'warn',
+        RATE_LIMIT_PER_MINUTE: '1000000',
+      },
+      8203,
+    );
+    const lines = [
+      '| workload | req/s | p50 ms | p99 ms | errors |',
+      '| --- | ---: | ---: | ---: | ---: |',
+    ];
+    try {
+      for (const workload of ['list', 'get'] as const) {
+        await runLoad(server.url, 2, CONNECTIONS, requestFor(workload, 'rest', ids));
+        const result = await runLoad(server.url, 5, CONNECTIONS, requestFor(workload, 'rest', ids));
+        lines.push(
+          `| ${workload} (REST) | ${Math.round(result.requests.average)} | ${result.latency.p50} | ${result.latency.p99} | ${result.non2xx + result.errors} |`,
+        );
+      }
+    } finally {
+      await stopProcess(server);
+    }
+    return `${lines.join('\n')}\n\nPGlite is one connection in the server's own process: fine for development and small deployments, not a load target.`;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench FAILED: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
