@@ -3,37 +3,28 @@
  * up, and serves again without a restart. The database is reached through a TCP proxy on
  * 127.0.0.1 that the test stops (cutting every connection) and starts again on the same port.
  */
-import { createDatabase, type Database } from '@todo/db';
-import { createTestDatabase, type TestDatabase } from '@todo/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { call, startTestServer, type TestServer } from './support/server.js';
-import { TcpProxy } from './support/tcp-proxy.js';
+import { call, type TestServer } from './support/server.js';
+import {
+  startServerBehindProxy,
+  type ServerBehindProxy,
+  type TcpProxy,
+} from './support/tcp-proxy.js';
 import { bearer, tokenFor } from './support/tokens.js';
 
 const alice = { ...bearer(tokenFor('alice')), 'Content-Type': 'application/json' };
-let backing: TestDatabase;
-let proxy: TcpProxy;
-let viaProxy: Database;
+let setup: ServerBehindProxy;
 let server: TestServer;
+let proxy: TcpProxy;
 
 beforeAll(async () => {
-  backing = await createTestDatabase();
-  const target = new URL(backing.url ?? '');
-  proxy = new TcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
-  await proxy.start();
-  viaProxy = await createDatabase({
-    url: Object.assign(new URL(target), { port: String(proxy.port) }).toString(),
-    connectTimeoutSeconds: 1,
-  });
-  server = await startTestServer({ database: viaProxy });
+  setup = await startServerBehindProxy();
+  ({ server, proxy } = setup);
 });
 
 afterAll(async () => {
-  await server.close();
-  await viaProxy.close();
-  await proxy.stop();
-  await backing.destroy();
+  await setup.close();
 });
 
 const createTask = (title: string) =>

@@ -1,4 +1,5 @@
 /** CONTRACT sections 1, 2, 3 and 5 over HTTP, against the real app and a real database. */
+import type { Task as TaskBody } from '@todo/api';
 import { tasks } from '@todo/db';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
@@ -11,16 +12,6 @@ const BOB = 'bob';
 const alice = bearer(tokenFor(ALICE));
 const bob = bearer(tokenFor(BOB));
 const json = { 'Content-Type': 'application/json' };
-
-interface TaskBody {
-  id: number;
-  user_id: string;
-  title: string;
-  description: string | null;
-  completed: boolean;
-  created_at: string;
-  updated_at: string;
-}
 
 interface ErrorBody {
   code: string;

@@ -166,7 +166,10 @@ function changed(column: SQL, value: SQL): SQL {
  * PATCH/PUT: only the given fields are written; `updated_at` becomes now() if any of them gets
  * a different value, else stays (in SET, column references read the row's old values).
  */
-function buildPatch(db: TaskDb, fields: { title: boolean; description: boolean; completed: boolean }) {
+function buildPatch(
+  db: TaskDb,
+  fields: { title: boolean; description: boolean; completed: boolean },
+) {
   const set: Partial<Record<'title' | 'description' | 'completed', SQL>> = {};
   const changes: SQL[] = [];
   if (fields.title) {

@@ -3,6 +3,7 @@
  * each step checked against an in-memory model of the contract (ownership, values, updated_at
  * moving only on change, list filters and orders). Seeded: MODEL_SEED=<n> replays a run.
  */
+import type { Task as TaskBody } from '@todo/api';
 import { tasks } from '@todo/db';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,16 +17,6 @@ const RUNS = Number(process.env.MODEL_RUNS ?? 40);
 const USERS = ['alice', 'bob'] as const;
 type User = (typeof USERS)[number];
 const tokens: Record<User, string> = { alice: tokenFor('alice'), bob: tokenFor('bob') };
-
-interface TaskBody {
-  id: number;
-  user_id: string;
-  title: string;
-  description: string | null;
-  completed: boolean;
-  created_at: string;
-  updated_at: string;
-}
 
 interface Model {
   tasks: Map<number, TaskBody>;

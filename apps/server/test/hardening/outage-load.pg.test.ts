@@ -4,39 +4,33 @@
  * comes back by itself within 5 s of the database's return, and every acknowledged write is in
  * the database afterwards.
  */
-import { createDatabase, tasks, type Database } from '@todo/db';
-import { createTestDatabase, type TestDatabase } from '@todo/db/testing';
+import { tasks } from '@todo/db';
+import type { TestDatabase } from '@todo/db/testing';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { call, startTestServer, type TestServer } from '../support/server.js';
-import { TcpProxy } from '../support/tcp-proxy.js';
+import { call, type TestServer } from '../support/server.js';
+import {
+  startServerBehindProxy,
+  type ServerBehindProxy,
+  type TcpProxy,
+} from '../support/tcp-proxy.js';
 import { bearer, tokenFor } from '../support/tokens.js';
 import { expectCleanLogs } from './log-hygiene.js';
 
 const token = tokenFor('alice', { exp: Math.floor(Date.now() / 1000) + 600 });
-let backing: TestDatabase;
-let proxy: TcpProxy;
-let viaProxy: Database;
+let setup: ServerBehindProxy;
 let server: TestServer;
+let proxy: TcpProxy;
+let backing: TestDatabase;
 
 beforeAll(async () => {
-  backing = await createTestDatabase();
-  const target = new URL(backing.url ?? '');
-  proxy = new TcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
-  await proxy.start();
-  viaProxy = await createDatabase({
-    url: Object.assign(new URL(target), { port: String(proxy.port) }).toString(),
-    connectTimeoutSeconds: 1,
-  });
-  server = await startTestServer({ database: viaProxy });
+  setup = await startServerBehindProxy();
+  ({ server, proxy, backing } = setup);
 });
 
 afterAll(async () => {
-  await server.close();
-  await viaProxy.close();
-  await proxy.stop();
-  await backing.destroy();
+  await setup.close();
 });
 
 describe('when the database disappears under load and comes back', () => {
