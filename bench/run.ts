@@ -332,7 +332,9 @@ async function main(): Promise<void> {
     const rss = { server: await peakRssMb(server.child), floor: await peakRssMb(floor.child) };
 
     let scale = '';
+    const scaleChecks: string[] = [];
     if (!SMOKE) {
+      const scaleP50: Record<string, number[]> = { 'first page': [], 'deep page': [] };
       const lines = [
         '| rows in table | first page p50 ms | deep page (after the 9,000th) p50 ms |',
         '| ---: | ---: | ---: |',
@@ -356,9 +358,16 @@ async function main(): Promise<void> {
           bigToken,
         );
         lines.push(`| ${total.toLocaleString('en')} | ${first} | ${deepPage} |`);
+        scaleP50['first page']?.push(first);
+        scaleP50['deep page']?.push(deepPage);
         log(`bench: scale ${total} rows: first page p50 ${first} ms, deep page p50 ${deepPage} ms`);
       }
       scale = lines.join('\n');
+      for (const [label, [small = 0, large = Infinity]] of Object.entries(scaleP50)) {
+        scaleChecks.push(
+          `${large <= small * 1.25 ? 'PASS' : 'MISS'} scale ${label}: p50 ${large} ms at 1,000,000 rows vs ${small} ms at 100,000 (target within 25%)`,
+        );
+      }
     }
 
     await stopProcess(server);
@@ -368,7 +377,7 @@ async function main(): Promise<void> {
     if (!SMOKE) embedded = await measureEmbedded();
 
     const report = table(rows, rss);
-    const checks = verdicts(rows, rss.server);
+    const checks = [...verdicts(rows, rss.server), ...scaleChecks];
     log(`\n${report}\n\n${checks.join('\n')}\n`);
     const scaleNote = scale
       ? 'p50 of 400 sequential requests through the REST API (one at a time, after 50 warm-up requests), the database vacuumed and analysed after each load.'
