@@ -108,6 +108,7 @@ describe('section 1: authentication', () => {
     ['no exp', bearer(tokenFor(ALICE, { exp: undefined })), 'Bearer error="invalid_token"'],
     ['no sub', bearer(tokenFor(undefined)), 'Bearer error="invalid_token"'],
     ['an empty sub', bearer(tokenFor('')), 'Bearer error="invalid_token"'],
+    ['a NUL character in sub', bearer(tokenFor('ali\u0000ce')), 'Bearer error="invalid_token"'],
   ];
 
   it.each(cases)(
@@ -188,6 +189,9 @@ describe('section 2: the task', () => {
     ['a 201-character title', { title: 'x'.repeat(201) }, 'title'],
     ['201 emoji', { title: '😀'.repeat(201) }, 'title'],
     ['a number title', { title: 42 }, 'title'],
+    ['a NUL character in the title (regression: was a 500)', { title: 'a\u0000b' }, 'title'],
+    ['a lone NUL title (trim() keeps it)', { title: '\u0000' }, 'title'],
+    ['a NUL character in the description', { title: 't', description: 'x\u0000' }, 'description'],
     ['a null title', { title: null }, 'title'],
     ['a 1001-character description', { title: 't', description: 'd'.repeat(1001) }, 'description'],
     ['a number description', { title: 't', description: 5 }, 'description'],
@@ -559,6 +563,7 @@ describe('section 3: the list', () => {
     ['?limit=5&limit=6', 'limit'],
     ['?after=-1', 'after'],
     ['?q=', 'q'],
+    ['?q=%00', 'q'],
     [`?q=${'x'.repeat(201)}`, 'q'],
   ])('when the query is %s, then 400 naming %s', async (query, field) => {
     expectIssueAt(expectError(await send('GET', `/${ALICE}/tasks${query}`), 400, 'BAD_REQUEST'), [

@@ -27,7 +27,10 @@ export function checkClaims(
   const claims = payload as Record<string, unknown>;
   const { sub, exp, nbf, iat, iss, aud } = claims;
 
-  if (typeof sub !== 'string' || sub.length === 0) throw new AuthError('missing_claim');
+  // A NUL cannot be stored or compared by PostgreSQL; no real issuer makes one.
+  if (typeof sub !== 'string' || sub.length === 0 || sub.includes('\u0000')) {
+    throw new AuthError('missing_claim');
+  }
   if (!isNumber(exp)) throw new AuthError('missing_claim');
   if (exp + CLOCK_TOLERANCE_SECONDS <= nowSeconds) throw new AuthError('expired');
   if (nbf !== undefined && (!isNumber(nbf) || nbf - CLOCK_TOLERANCE_SECONDS > nowSeconds)) {

@@ -36,7 +36,13 @@ export function strictBoolean(message: string) {
   return z.union([z.literal(true), z.literal(false)], { error: message });
 }
 
-/** A string whose length, in code points, is within [min, max]. */
+/**
+ * PostgreSQL text cannot hold U+0000 (the driver fails with 22021): text carrying it is the
+ * caller's fault, a 400, never a 500. trim() keeps it, so "\u0000" alone would pass as a title.
+ */
+export const NUL_MESSAGE = 'Text must not contain the NUL character (U+0000)';
+
+/** A string without U+0000 whose length, in code points, is within [min, max]. */
 export function boundedString(message: string, min: number, max: number) {
   return z
     .string({ error: message })
@@ -47,5 +53,6 @@ export function boundedString(message: string, min: number, max: number) {
       },
       { error: message },
     )
+    .refine((value) => !value.includes('\u0000'), { error: NUL_MESSAGE })
     .meta({ minLength: min, maxLength: max });
 }

@@ -110,7 +110,7 @@ export const UpdateTaskInput = z.strictObject({
 });
 export type UpdateTaskInput = z.input<typeof UpdateTaskInput>;
 
-/** PATCH: any non-empty subset of the writable fields. */
+/** PATCH: a non-empty subset of the writable fields. */
 export const PatchTaskInput = z
   .strictObject({
     ...ownTask,
