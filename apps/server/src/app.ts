@@ -66,7 +66,6 @@ export function createApp(deps: AppDependencies): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
-  app.set('query parser', 'simple');
 
   app.use(requestId());
   app.use(httpLogging(logger));

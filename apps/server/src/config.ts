@@ -2,6 +2,7 @@
  * Configuration (CONTRACT section 6): read from the environment once, in main.ts, validated
  * here, then passed down. A bad value stops the start with one line naming the variable.
  */
+import { DEFAULT_PGLITE_DIR } from '@todo/db';
 import { z } from 'zod';
 
 export const DEV_SECRET = 'todo-dev-secret-not-for-production-0123456789abcdef';
@@ -155,7 +156,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     host: e.HOST,
     database: Object.freeze({
       url: e.DATABASE_URL,
-      pgliteDir: e.PGLITE_DIR ?? './.data/pglite',
+      pgliteDir: e.PGLITE_DIR ?? DEFAULT_PGLITE_DIR,
       poolMax: e.DATABASE_POOL_MAX ?? 10,
       prepare: e.DATABASE_PREPARE ?? true,
     }),

@@ -2,7 +2,7 @@ export { appRouter } from './root.js';
 export type { AppRouter } from './root.js';
 export { createContextFactory } from './context.js';
 export type { AuthUser, Context, ContextDependencies, RequestAuth } from './context.js';
-export { createTaskStore, toTask } from './task-store.js';
+export { createTaskStore } from './task-store.js';
 export type { TaskChanges, TaskFields, TaskListQuery, TaskStore } from './task-store.js';
 export { createHs256Verifier } from './auth/hs256.js';
 export { createJwksVerifier, JWKS_ALGORITHMS, RemoteKeyStore } from './auth/jwks.js';

@@ -25,28 +25,38 @@ export async function createTestDatabase(
     await database.migrate();
     return { ...database, url: undefined, destroy: () => database.close() };
   }
-  const name = `todo_test_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
-  const admin = postgres(adminUrl, { max: 1, onnotice: () => undefined });
-  try {
-    await admin.unsafe(`create database "${name}"`);
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  const database = await createDatabase({ ...options, url: url.toString() });
+  const empty = await createEmptyDatabase(adminUrl);
+  const database = await createDatabase({ ...options, url: empty.url });
   await database.migrate();
   return {
     ...database,
-    url: url.toString(),
+    url: empty.url,
     destroy: async () => {
       await database.close();
-      const dropper = postgres(adminUrl, { max: 1, onnotice: () => undefined });
-      try {
-        await dropper.unsafe(`drop database if exists "${name}" with (force)`);
-      } finally {
-        await dropper.end();
-      }
+      await empty.drop();
     },
+  };
+}
+
+async function asAdmin(adminUrl: string, statement: string): Promise<void> {
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => undefined });
+  try {
+    await admin.unsafe(statement);
+  } finally {
+    await admin.end();
+  }
+}
+
+/** A fresh, empty PostgreSQL database beside the one `adminUrl` names, and how to drop it. */
+export async function createEmptyDatabase(
+  adminUrl: string,
+): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `todo_test_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
+  await asAdmin(adminUrl, `create database "${name}"`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: () => asAdmin(adminUrl, `drop database if exists "${name}" with (force)`),
   };
 }

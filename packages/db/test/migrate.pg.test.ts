@@ -6,22 +6,21 @@ import { promisify } from 'node:util';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { createEmptyDatabase } from '../src/testing.js';
+
 const run = promisify(execFile);
-const adminUrl = process.env.TEST_DATABASE_URL ?? '';
 const fixture = fileURLToPath(new URL('./fixtures/migrate-at.ts', import.meta.url));
 const migrations = fileURLToPath(new URL('../drizzle', import.meta.url));
-const name = `todo_migrate_${Date.now().toString(36)}`;
-const url = Object.assign(new URL(adminUrl), { pathname: `/${name}` }).toString();
-
-const admin = postgres(adminUrl, { max: 1, onnotice: () => undefined });
+let empty: Awaited<ReturnType<typeof createEmptyDatabase>>;
+let url: string;
 
 beforeAll(async () => {
-  await admin.unsafe(`create database "${name}"`);
+  empty = await createEmptyDatabase(process.env.TEST_DATABASE_URL ?? '');
+  url = empty.url;
 });
 
 afterAll(async () => {
-  await admin.unsafe(`drop database if exists "${name}" with (force)`);
-  await admin.end();
+  await empty.drop();
 });
 
 describe('when two processes migrate the same empty PostgreSQL at the same instant', () => {

@@ -3,6 +3,7 @@
  * and crashes anywhere. The client gets the contract's JSON and a fixed message; the log gets
  * the error with the request id (never driver text with its parameters: see log-safe-error).
  */
+import { PUBLIC_MESSAGES } from '@todo/api';
 import type { ErrorRequestHandler } from 'express';
 import type { Logger } from 'pino';
 
@@ -33,7 +34,7 @@ function toHttpError(error: unknown): HttpError {
       case 'entity.too.large':
         return new HttpError(413, 'PAYLOAD_TOO_LARGE', 'Request body exceeds 64 KiB');
       case 'entity.parse.failed':
-        return new HttpError(400, 'BAD_REQUEST', 'Request body is not valid JSON');
+        return new HttpError(400, 'BAD_REQUEST', PUBLIC_MESSAGES.invalidJson);
       case 'encoding.unsupported':
       case 'charset.unsupported':
         return new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Unsupported body encoding or charset');
@@ -43,7 +44,7 @@ function toHttpError(error: unknown): HttpError {
         }
     }
   }
-  return new HttpError(500, 'INTERNAL_SERVER_ERROR', 'Internal server error', { cause: error });
+  return new HttpError(500, 'INTERNAL_SERVER_ERROR', PUBLIC_MESSAGES.internal, { cause: error });
 }
 
 export function errorHandler(logger: Logger): ErrorRequestHandler {

@@ -5,6 +5,7 @@
  * for a status >= 400 into the contract's `{ code, message, issues? }`, taking the issues the
  * errorFormatter already normalised, and sends 204s without a Content-Type.
  */
+import { PUBLIC_MESSAGES } from '@todo/api';
 import type { RequestHandler, Response } from 'express';
 
 interface AdapterErrorBody {
@@ -18,12 +19,12 @@ function contractBody(text: string): string {
   try {
     parsed = JSON.parse(text) as AdapterErrorBody;
   } catch {
-    return JSON.stringify({ code: 'INTERNAL_SERVER_ERROR', message: 'Internal server error' });
+    return JSON.stringify({ code: 'INTERNAL_SERVER_ERROR', message: PUBLIC_MESSAGES.internal });
   }
   const issues = Array.isArray(parsed.data?.issues) ? parsed.data.issues : undefined;
   return JSON.stringify({
     code: typeof parsed.code === 'string' ? parsed.code : 'INTERNAL_SERVER_ERROR',
-    message: typeof parsed.message === 'string' ? parsed.message : 'Internal server error',
+    message: typeof parsed.message === 'string' ? parsed.message : PUBLIC_MESSAGES.internal,
     ...(issues ? { issues } : {}),
   });
 }

@@ -15,8 +15,6 @@ function reasonOf(error: unknown): AuthError {
   if (error instanceof jwt.JsonWebTokenError) {
     if (error.message === 'invalid algorithm') return new AuthError('wrong_algorithm');
     if (error.message === 'invalid signature') return new AuthError('bad_signature');
-    if (error.message.startsWith('jwt audience invalid')) return new AuthError('wrong_audience');
-    if (error.message.startsWith('jwt issuer invalid')) return new AuthError('wrong_issuer');
     if (error.message === 'jwt signature is required') return new AuthError('wrong_algorithm');
   }
   return new AuthError('malformed');
