@@ -32,6 +32,12 @@ const SIZE: DatasetSize = SMOKE
 /** As apps/server's `start` script runs it. */
 const SERVER_NODE_FLAGS = ['--enable-source-maps', '--max-old-space-size=128'];
 const TOKEN_USERS = Array.from({ length: 200 }, (_, i) => `u${i}`);
+/** BENCH_ONLY=get,list / BENCH_SURFACES=floor,rest: a partial run (no scale run, no RESULTS.md). */
+const ONLY = process.env.BENCH_ONLY?.split(',').filter(Boolean);
+const SURFACES = process.env.BENCH_SURFACES?.split(',').filter(Boolean);
+const PARTIAL = ONLY !== undefined || SURFACES !== undefined;
+/** BENCH_CPU_PROF=dir: the server writes a V8 CPU profile there when it stops. */
+const CPU_PROF = process.env.BENCH_CPU_PROF;
 
 type Surface = 'floor' | 'rest' | 'trpc';
 type Workload = 'list' | 'get' | 'create' | 'toggle';
@@ -45,6 +51,8 @@ interface Measurement {
   errors: number;
   requests: number;
   statementsPerRequest: number;
+  /** CPU time (user + system) the serving process spent per answered request, in µs. */
+  cpuPerRequestUs: number;
 }
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
@@ -110,6 +118,13 @@ async function stopProcess(running: Running): Promise<void> {
   const exited = new Promise((resolve) => running.child.once('exit', resolve));
   running.child.kill('SIGTERM');
   await exited;
+}
+
+/** CPU seconds (user + system) a process has used so far (Linux clock ticks are 1/100 s). */
+async function cpuSeconds(child: ChildProcess): Promise<number> {
+  const stat = await readFile(`/proc/${String(child.pid)}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 /** Peak resident set size of a process so far, in MB (VmHWM). */
@@ -208,12 +223,14 @@ async function measure(
 ): Promise<Measurement> {
   await runLoad(target.url, WARMUP_S, CONNECTIONS, requestFor(workload, surface, ids));
   const before = await statementsSent(target);
+  const cpuBefore = await cpuSeconds(target.child);
   const result = await runLoad(
     target.url,
     WINDOW_S,
     CONNECTIONS,
     requestFor(workload, surface, ids),
   );
+  const cpuAfter = await cpuSeconds(target.child);
   const after = await statementsSent(target);
   const errors = result.non2xx + result.errors + result.timeouts;
   const total = result.requests.total;
@@ -226,6 +243,7 @@ async function measure(
     errors,
     requests: total,
     statementsPerRequest: total === 0 ? 0 : (after - before) / total,
+    cpuPerRequestUs: total === 0 ? 0 : Math.round(((cpuAfter - cpuBefore) * 1e6) / total),
   };
 }
 
@@ -255,15 +273,15 @@ function table(rows: Measurement[], rss: { server: number; floor: number }): str
   const floorOf = (workload: Workload) =>
     rows.find((r) => r.workload === workload && r.surface === 'floor');
   const lines = [
-    '| workload | surface | req/s | p50 ms | p99 ms | errors | ratio to floor | p99 / floor p99 | SQL statements / request |',
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| workload | surface | req/s | p50 ms | p99 ms | errors | ratio to floor | p99 / floor p99 | SQL statements / request | server CPU µs / request |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const row of rows) {
     const floor = floorOf(row.workload);
     const ratio = floor ? (row.rps / floor.rps).toFixed(2) : '-';
     const p99 = floor && floor.p99 > 0 ? (row.p99 / floor.p99).toFixed(2) : '-';
     lines.push(
-      `| ${row.workload} | ${row.surface} | ${row.rps} | ${row.p50} | ${row.p99} | ${row.errors} | ${row.surface === 'floor' ? '1.00' : ratio} | ${row.surface === 'floor' ? '1.00' : p99} | ${row.statementsPerRequest.toFixed(2)} |`,
+      `| ${row.workload} | ${row.surface} | ${row.rps} | ${row.p50} | ${row.p99} | ${row.errors} | ${row.surface === 'floor' ? '1.00' : ratio} | ${row.surface === 'floor' ? '1.00' : p99} | ${row.statementsPerRequest.toFixed(2)} | ${row.cpuPerRequestUs} |`,
     );
   }
   lines.push('', `Peak RSS under load: server ${rss.server} MB, floor ${rss.floor} MB.`);
@@ -311,21 +329,30 @@ async function main(): Promise<void> {
   };
   const server = await startProcess(
     'server',
-    [...SERVER_NODE_FLAGS, 'apps/server/dist/main.js'],
+    [
+      ...SERVER_NODE_FLAGS,
+      ...(CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF}`] : []),
+      process.env.BENCH_SERVER_SCRIPT ?? 'apps/server/dist/main.js',
+    ],
     serverEnv,
     8201,
   );
   const floor = await startProcess('floor', ['--import', 'tsx', 'bench/floor.ts'], serverEnv, 8202);
 
   const rows: Measurement[] = [];
-  const workloads: Workload[] = ['list', 'get', 'create', 'toggle'];
+  const workloads = (['list', 'get', 'create', 'toggle'] as const).filter(
+    (w) => !ONLY || ONLY.includes(w),
+  );
+  const surfaces = (['floor', 'rest', 'trpc'] as const).filter(
+    (s) => !SURFACES || SURFACES.includes(s),
+  );
   try {
     for (const workload of workloads) {
-      for (const surface of ['floor', 'rest', 'trpc'] as const) {
+      for (const surface of surfaces) {
         const row = await measure(surface === 'floor' ? floor : server, workload, surface, ids);
         rows.push(row);
         log(
-          `bench: ${workload.padEnd(6)} ${surface.padEnd(5)} ${String(row.rps).padStart(6)} req/s  p50 ${row.p50} ms  p99 ${row.p99} ms  errors ${row.errors}  SQL/req ${row.statementsPerRequest.toFixed(2)}`,
+          `bench: ${workload.padEnd(6)} ${surface.padEnd(5)} ${String(row.rps).padStart(6)} req/s  p50 ${row.p50} ms  p99 ${row.p99} ms  errors ${row.errors}  SQL/req ${row.statementsPerRequest.toFixed(2)}  CPU ${row.cpuPerRequestUs} µs/req`,
         );
       }
     }
@@ -333,7 +360,7 @@ async function main(): Promise<void> {
 
     let scale = '';
     const scaleChecks: string[] = [];
-    if (!SMOKE) {
+    if (!SMOKE && !PARTIAL) {
       const scaleP50: Record<string, number[]> = { 'first page': [], 'deep page': [] };
       const lines = [
         '| rows in table | first page p50 ms | deep page (after the 9,000th) p50 ms |',
@@ -374,7 +401,7 @@ async function main(): Promise<void> {
     await stopProcess(floor);
 
     let embedded = '';
-    if (!SMOKE) embedded = await measureEmbedded();
+    if (!SMOKE && !PARTIAL) embedded = await measureEmbedded();
 
     const report = table(rows, rss);
     const checks = [...verdicts(rows, rss.server), ...scaleChecks];
@@ -398,9 +425,9 @@ async function main(): Promise<void> {
       ...(embedded ? ['', '## Embedded database (PGlite), for information', '', embedded] : []),
       '',
     ].join('\n');
-    if (!SMOKE) await writeFile(join(root, 'bench/RESULTS.md'), markdown);
+    if (!SMOKE && !PARTIAL) await writeFile(join(root, 'bench/RESULTS.md'), markdown);
     log(
-      `bench: done in ${Math.round((Date.now() - started) / 1000)} s${SMOKE ? ' (smoke: RESULTS.md not written)' : ', bench/RESULTS.md written'}`,
+      `bench: done in ${Math.round((Date.now() - started) / 1000)} s${SMOKE || PARTIAL ? ' (smoke or partial run: RESULTS.md not written)' : ', bench/RESULTS.md written'}`,
     );
     const failed = rows.filter((r) => r.errors > 0);
     if (failed.length > 0) {
