@@ -97,6 +97,8 @@ async function startProcess(
     if (child.exitCode !== null) break;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+  // Never leave it behind holding the port.
+  child.kill('SIGKILL');
   throw new Error(`${name} did not start:\n${output}`);
 }
 
@@ -357,6 +359,8 @@ async function main(): Promise<void> {
       }
     }
     const rss = { server: await peakRssMb(server.child), floor: await peakRssMb(floor.child) };
+    const ceilings =
+      ONLY && !ONLY.includes('ceilings') ? [] : await measureCeilings(serverEnv, ids);
 
     let scale = '';
     const scaleChecks: string[] = [];
@@ -404,6 +408,8 @@ async function main(): Promise<void> {
     if (!SMOKE && !PARTIAL) embedded = await measureEmbedded();
 
     const report = table(rows, rss);
+    const stack = ceilings.length > 0 ? ceilingTable(rows, ceilings) : '';
+    if (stack) log(`\n${stack}`);
     const checks = [...verdicts(rows, rss.server), ...scaleChecks];
     log(`\n${report}\n\n${checks.join('\n')}\n`);
     const scaleNote = scale
@@ -419,6 +425,16 @@ async function main(): Promise<void> {
       report,
       '',
       checks.map((c) => `- ${c}`).join('\n'),
+      ...(stack
+        ? [
+            '',
+            '## Where the time goes: get one task, one layer of the stack at a time',
+            '',
+            CEILING_NOTE,
+            '',
+            stack,
+          ]
+        : []),
       ...(scale
         ? ['', '## Scale: the big user (10,000 tasks) as the table grows', '', scaleNote, '', scale]
         : []),
@@ -439,6 +455,68 @@ async function main(): Promise<void> {
     await stopProcess(server);
     await stopProcess(floor);
   }
+}
+
+const CEILINGS = ['caller', 'express', 'openapi-adapter', 'trpc-adapter'] as const;
+type Ceiling = (typeof CEILINGS)[number];
+const CEILING_NOTE =
+  "`bench/ceilings.ts` serves get with the API's real procedure (zod schemas, owner middleware, drizzle store, HS256 verifier) behind one layer at a time and nothing else (no logging, headers, rate limit or error bodies). Throughput follows CPU per request: the floor and the server each saturate one core. A layer whose row is already below 0.6x the floor caps the full server below it too.";
+
+/** Each ceiling variant (bench/ceilings.ts) under the get workload. */
+async function measureCeilings(
+  env: Record<string, string>,
+  ids: Map<string, number[]>,
+): Promise<{ variant: Ceiling; row: Measurement }[]> {
+  const out: { variant: Ceiling; row: Measurement }[] = [];
+  for (const [index, variant] of CEILINGS.entries()) {
+    const running = await startProcess(
+      `ceiling ${variant}`,
+      ['--import', 'tsx', 'bench/ceilings.ts'],
+      { ...env, CEILING: variant },
+      8210 + index,
+    );
+    try {
+      const row = await measure(running, 'get', variant === 'trpc-adapter' ? 'trpc' : 'rest', ids);
+      out.push({ variant, row });
+      log(
+        `bench: ceiling ${variant.padEnd(15)} ${String(row.rps).padStart(6)} req/s  p99 ${row.p99} ms  errors ${row.errors}  CPU ${row.cpuPerRequestUs} µs/req`,
+      );
+      if (row.errors > 0) throw new Error(`ceiling ${variant}: ${row.errors} errors`);
+    } finally {
+      await stopProcess(running);
+    }
+  }
+  return out;
+}
+
+function ceilingTable(rows: Measurement[], ceilings: { variant: Ceiling; row: Measurement }[]) {
+  const floor = rows.find((r) => r.workload === 'get' && r.surface === 'floor');
+  const described: Record<Ceiling, string> = {
+    caller: 'raw node:http + the procedure (tRPC server-side caller)',
+    express: 'bare Express 5 + the procedure',
+    'openapi-adapter': 'trpc-to-openapi node handler alone (serves /api)',
+    'trpc-adapter': "tRPC's node:http adapter alone (serves /trpc)",
+  };
+  const lines = [
+    '| stack | req/s | ratio to floor | server CPU µs / request |',
+    '| --- | ---: | ---: | ---: |',
+  ];
+  const push = (label: string, row: Measurement | undefined) => {
+    if (!row) return;
+    const ratio = floor ? (row.rps / floor.rps).toFixed(2) : '-';
+    lines.push(`| ${label} | ${row.rps} | ${ratio} | ${row.cpuPerRequestUs} |`);
+  };
+  push('floor (bench/floor.ts)', floor);
+  for (const { variant, row } of ceilings) push(described[variant], row);
+  push(
+    'the server, REST',
+    rows.find((r) => r.workload === 'get' && r.surface === 'rest'),
+  );
+  push(
+    'the server, tRPC',
+    rows.find((r) => r.workload === 'get' && r.surface === 'trpc'),
+  );
+  return lines.join('\n');
 }
 
 /** The same server on PGlite (list and get only), for information. */

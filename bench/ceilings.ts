@@ -1,0 +1,113 @@
+/**
+ * Where the server's time goes: the "get one task" operation served by the API's real
+ * procedures (zod input and output schemas, the owner middleware, the drizzle store, the HS256
+ * verifier), behind one layer of the stack at a time and nothing else: no logging, no headers,
+ * no rate limit, no error bodies. Each variant's CPU per request bounds what the full server can
+ * reach with that layer in it. CEILING picks the variant:
+ *
+ * - `caller`: raw node:http, the procedure called through tRPC's server-side caller;
+ * - `express`: the same handler behind a bare Express 5 app;
+ * - `openapi-adapter`: trpc-to-openapi's node handler (what serves /api) on raw node:http;
+ * - `trpc-adapter`: tRPC's own node:http adapter (what serves /trpc) on raw node:http.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+
+import { appRouter, createContextFactory, createTaskStore, createTokenVerifier } from '@todo/api';
+import { createDatabase } from '@todo/db';
+import { createHTTPHandler } from '@trpc/server/adapters/standalone';
+import express from 'express';
+import { createOpenApiExpressMiddleware } from 'trpc-to-openapi';
+
+const variant = process.env.CEILING ?? 'caller';
+let statements = 0;
+const database = await createDatabase({
+  url: process.env.DATABASE_URL ?? '',
+  poolMax: 10,
+  onQuery: () => {
+    statements++;
+  },
+});
+process.on('SIGUSR2', () => {
+  process.stdout.write(`${JSON.stringify({ sqlStatements: statements })}\n`);
+});
+const verifier = createTokenVerifier({ secret: process.env.BETTER_AUTH_SECRET ?? '' });
+const contextOf = createContextFactory({ tasks: createTaskStore(database.db) });
+
+async function contextFor(req: IncomingMessage) {
+  const header = req.headers.authorization ?? '';
+  const verified = header.startsWith('Bearer ')
+    ? await verifier.verify(header.slice(7)).catch(() => null)
+    : null;
+  return contextOf({ user: verified ? { id: verified.userId } : null });
+}
+
+function send(res: ServerResponse, status: number, body: object): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'Content-Type': 'application/json',
+    'Content-Length': Buffer.byteLength(text),
+  });
+  res.end(text);
+}
+
+/** GET /api/{user_id}/tasks/{id} through the procedure, without an HTTP adapter. */
+async function callerHandler(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const match = /^\/api\/([^/]+)\/tasks\/(\d+)$/.exec(req.url ?? '');
+  if (!match) {
+    send(res, 404, { code: 'NOT_FOUND' });
+    return;
+  }
+  const caller = appRouter.createCaller(await contextFor(req));
+  try {
+    send(res, 200, await caller.tasks.get({ user_id: match[1] ?? '', id: Number(match[2]) }));
+  } catch {
+    send(res, 500, { code: 'INTERNAL_SERVER_ERROR' });
+  }
+}
+
+type Listener = (req: IncomingMessage, res: ServerResponse) => void;
+
+function listenerFor(name: string): Listener {
+  switch (name) {
+    case 'caller':
+      return (req, res) => void callerHandler(req, res);
+    case 'express': {
+      const app = express();
+      app.get('/health', (_req, res) => void res.json({ status: 'ok' }));
+      app.use((req, res) => void callerHandler(req, res));
+      return app;
+    }
+    case 'openapi-adapter': {
+      const handler = createOpenApiExpressMiddleware({
+        router: appRouter,
+        createContext: ({ req }) => contextFor(req),
+      });
+      return (req, res) => {
+        // The adapter matches paths below its mount point, as Express hands them to it.
+        req.url = req.url?.replace(/^\/api/, '');
+        void handler(req as express.Request, res as express.Response);
+      };
+    }
+    case 'trpc-adapter': {
+      const handler = createHTTPHandler({
+        router: appRouter,
+        basePath: '/trpc/',
+        createContext: ({ req }) => contextFor(req),
+      });
+      return handler;
+    }
+    default:
+      throw new Error(`unknown CEILING ${name}`);
+  }
+}
+
+const serve = listenerFor(variant);
+const server = createServer((req, res) => {
+  if (req.url === '/health') send(res, 200, { status: 'ok' });
+  else serve(req, res);
+});
+server.listen(Number(process.env.PORT ?? 8300), '127.0.0.1');
+process.on('SIGTERM', () => {
+  server.close();
+  void database.close();
+});
