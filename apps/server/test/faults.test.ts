@@ -55,6 +55,47 @@ describe('when a store operation crashes with driver text', () => {
   });
 });
 
+describe('when the log level is warn', () => {
+  let server: TestServer;
+
+  beforeAll(async () => {
+    server = await startTestServer({
+      logLevel: 'warn',
+      wrapStore: (store) => ({
+        ...store,
+        get: () => Promise.reject(new Error('boom')),
+      }),
+    });
+  });
+
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('then answers below 500 write no line and a 5xx writes one error line with method, path, status and id', async () => {
+    const ok = await call(`${server.url}/api/alice/tasks?q=secret`, {
+      headers: { ...alice, 'X-Request-Id': 'quiet-1' },
+    });
+    const failed = await call(`${server.url}/api/alice/tasks/7`, {
+      headers: { ...alice, 'X-Request-Id': 'loud-1' },
+    });
+
+    expect([ok.status, failed.status]).toEqual([200, 500]);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(server.logs.filter((line) => line.includes('quiet-1'))).toEqual([]);
+    const access = server.logs
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((line) => line.msg === 'GET 500');
+    expect(access).toHaveLength(1);
+    expect(access[0]).toMatchObject({
+      level: 50,
+      req: { id: 'loud-1', method: 'GET', path: '/api/alice/tasks/7' },
+      res: { statusCode: 500 },
+    });
+    expect(server.logs.join('\n')).not.toMatch(/secret|Bearer|eyJ/);
+  });
+});
+
 describe('when the database is unreachable (a closed port)', () => {
   let server: TestServer;
   let unreachable: Database;
@@ -131,6 +172,8 @@ describe('when a user goes over the rate limit', () => {
     expect(limitedTrpc.status).toBe(429);
     expect(limitedTrpc.body).toMatchObject({ error: { data: { code: 'TOO_MANY_REQUESTS' } } });
     expect(bob.status).toBe(200);
+    expect(bob.headers.get('ratelimit')).toMatch(/^limit=5, remaining=4, reset=\d+$/);
+    expect(bob.headers.get('ratelimit-policy')).toBe('5;w=60');
     for (let i = 0; i < 10; i++) expect((await call(`${server.url}/health`)).status).toBe(200);
   });
 

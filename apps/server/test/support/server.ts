@@ -31,6 +31,8 @@ export interface TestServerOptions {
   wrapStore?: (store: TaskStore) => TaskStore;
   /** A database the caller owns (not migrated, not closed here). Default: a fresh test database. */
   database?: Database;
+  /** The logger's level (default info: every request is logged). */
+  logLevel?: 'info' | 'warn';
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
@@ -54,7 +56,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     tasks: options.wrapStore ? options.wrapStore(store) : store,
     verifier: options.verifier ?? createHs256Verifier({ secret: TEST_SECRET }),
     ping: () => database.ping(),
-    logger: pino({ level: 'info' }, sink),
+    logger: pino({ level: options.logLevel ?? 'info' }, sink),
   });
   const server = app.listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', resolve));
