@@ -18,6 +18,8 @@ import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import express from 'express';
 import { createOpenApiExpressMiddleware } from 'trpc-to-openapi';
 
+import { send } from './send.js';
+
 const variant = process.env.CEILING ?? 'caller';
 let statements = 0;
 const database = await createDatabase({
@@ -39,15 +41,6 @@ async function contextFor(req: IncomingMessage) {
     ? await verifier.verify(header.slice(7)).catch(() => null)
     : null;
   return contextOf({ user: verified ? { id: verified.userId } : null });
-}
-
-function send(res: ServerResponse, status: number, body: object): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'Content-Type': 'application/json',
-    'Content-Length': Buffer.byteLength(text),
-  });
-  res.end(text);
 }
 
 /** GET /api/{user_id}/tasks/{id} through the procedure, without an HTTP adapter. */

@@ -9,6 +9,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import jwt from 'jsonwebtoken';
 import postgres from 'postgres';
 
+import { send } from './send.js';
+
 const url = process.env.DATABASE_URL ?? '';
 const port = Number(process.env.PORT ?? 8100);
 const key = createSecretKey(Buffer.from(process.env.BETTER_AUTH_SECRET ?? '', 'utf8'));
@@ -45,15 +47,6 @@ const toJson = (row: Row) => ({
   created_at: row.created_at.toISOString(),
   updated_at: row.updated_at.toISOString(),
 });
-
-function send(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'Content-Type': 'application/json',
-    'Content-Length': Buffer.byteLength(text),
-  });
-  res.end(text);
-}
 
 function subject(req: IncomingMessage): string | undefined {
   const header = req.headers.authorization ?? '';

@@ -271,15 +271,16 @@ async function p50Of(url: string, path: string, token: string): Promise<number> 
 
 // ---- report -------------------------------------------------------------------------------------
 
+const rowOf = (rows: Measurement[], workload: Workload, surface: Surface) =>
+  rows.find((r) => r.workload === workload && r.surface === surface);
+
 function table(rows: Measurement[], rss: { server: number; floor: number }): string {
-  const floorOf = (workload: Workload) =>
-    rows.find((r) => r.workload === workload && r.surface === 'floor');
   const lines = [
     '| workload | surface | req/s | p50 ms | p99 ms | errors | ratio to floor | p99 / floor p99 | SQL statements / request | server CPU µs / request |',
     '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const row of rows) {
-    const floor = floorOf(row.workload);
+    const floor = rowOf(rows, row.workload, 'floor');
     const ratio = floor ? (row.rps / floor.rps).toFixed(2) : '-';
     const p99 = floor && floor.p99 > 0 ? (row.p99 / floor.p99).toFixed(2) : '-';
     lines.push(
@@ -293,7 +294,7 @@ function table(rows: Measurement[], rss: { server: number; floor: number }): str
 function verdicts(rows: Measurement[], rssMb: number): string[] {
   const out: string[] = [];
   for (const row of rows.filter((r) => r.surface !== 'floor')) {
-    const floor = rows.find((r) => r.workload === row.workload && r.surface === 'floor');
+    const floor = rowOf(rows, row.workload, 'floor');
     if (!floor) continue;
     const ratio = row.rps / floor.rps;
     const p99 = row.p99 / Math.max(floor.p99, 1);
@@ -334,7 +335,7 @@ async function main(): Promise<void> {
     [
       ...SERVER_NODE_FLAGS,
       ...(CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF}`] : []),
-      process.env.BENCH_SERVER_SCRIPT ?? 'apps/server/dist/main.js',
+      'apps/server/dist/main.js',
     ],
     serverEnv,
     8201,
@@ -490,7 +491,7 @@ async function measureCeilings(
 }
 
 function ceilingTable(rows: Measurement[], ceilings: { variant: Ceiling; row: Measurement }[]) {
-  const floor = rows.find((r) => r.workload === 'get' && r.surface === 'floor');
+  const floor = rowOf(rows, 'get', 'floor');
   const described: Record<Ceiling, string> = {
     caller: 'raw node:http + the procedure (tRPC server-side caller)',
     express: 'bare Express 5 + the procedure',
@@ -508,14 +509,8 @@ function ceilingTable(rows: Measurement[], ceilings: { variant: Ceiling; row: Me
   };
   push('floor (bench/floor.ts)', floor);
   for (const { variant, row } of ceilings) push(described[variant], row);
-  push(
-    'the server, REST',
-    rows.find((r) => r.workload === 'get' && r.surface === 'rest'),
-  );
-  push(
-    'the server, tRPC',
-    rows.find((r) => r.workload === 'get' && r.surface === 'trpc'),
-  );
+  push('the server, REST', rowOf(rows, 'get', 'rest'));
+  push('the server, tRPC', rowOf(rows, 'get', 'trpc'));
   return lines.join('\n');
 }
 

@@ -6,11 +6,11 @@ import { pinoHttp } from 'pino-http';
 
 import { requestIdOf } from './request-id.js';
 
-/** What an access line says of a request: method, path (no query: `q` is user text), id. */
-const requestFields = (req: IncomingMessage & { id?: unknown }) => ({
-  id: req.id,
+/** What an access line says of a request: id, method, path (no query: `q` is user text). */
+const requestFields = (req: Request) => ({
+  id: requestIdOf(req),
   method: req.method,
-  path: (req.url ?? '').split('?', 1)[0],
+  path: req.originalUrl.split('?', 1)[0],
 });
 
 const message = (req: IncomingMessage, res: ServerResponse) =>
@@ -33,7 +33,7 @@ export function httpLogging(logger: Logger): RequestHandler {
     genReqId: (req) => requestIdOf(req as Request),
     wrapSerializers: false,
     serializers: {
-      req: requestFields,
+      req: (req: IncomingMessage) => requestFields(req as Request),
       res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
       err: () => undefined,
     },
@@ -51,11 +51,7 @@ function failedRequestLogging(logger: Logger): RequestHandler {
       if (res.statusCode < 500) return;
       logger.error(
         {
-          req: {
-            id: requestIdOf(req),
-            method: req.method,
-            path: req.originalUrl.split('?', 1)[0],
-          },
+          req: requestFields(req),
           res: { statusCode: res.statusCode },
           responseTime: Date.now() - started,
         },
