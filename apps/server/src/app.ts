@@ -23,7 +23,7 @@ import { logSafeError } from './log-safe-error.js';
 import { authenticate, authOf, requireAuth } from './middleware/authenticate.js';
 import { corsPolicy } from './middleware/cors.js';
 import { errorHandler } from './middleware/error-handler.js';
-import { jsonBody } from './middleware/json-body.js';
+import { restJsonBody, trpcJsonBody } from './middleware/json-body.js';
 import { httpLogging } from './middleware/logging.js';
 import { notFound } from './middleware/not-found.js';
 import { rateLimitPerUser } from './middleware/rate-limit.js';
@@ -85,7 +85,7 @@ export function createApp(deps: AppDependencies): Express {
     REST_MOUNT,
     ...guard,
     restRouting(buildRouteTable(openApiDocument)),
-    ...jsonBody(BODY_LIMIT_BYTES),
+    ...restJsonBody(BODY_LIMIT_BYTES),
     restParams(),
     restErrorBodies(),
     createOpenApiExpressMiddleware({
@@ -115,6 +115,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use(
     TRPC_MOUNT,
     ...guard,
+    ...trpcJsonBody(BODY_LIMIT_BYTES),
     createExpressMiddleware({
       router: appRouter,
       createContext: ({ req }) => contextOf(req),

@@ -12,6 +12,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { call, startTestServer, type TestServer } from '../support/server.js';
+import { limitForRequests } from '../support/time-limits.js';
 import { bearer, tokenFor, unsignedToken } from '../support/tokens.js';
 import { expectCleanLogs } from './log-hygiene.js';
 
@@ -129,6 +130,35 @@ const validBody = fc.record(
   { requiredKeys: ['title'] },
 );
 
+/**
+ * JSON text nested from just under the depth limit to far beyond it (written as text: building
+ * such a value and stringifying it would overflow the test's own stack).
+ */
+const deepJsonText = fc
+  .record({
+    // Around the limit, as deep as a URL can carry, and as deep as a 64 KiB body can.
+    depth: fc.oneof(
+      fc.integer({ min: 30, max: 34 }),
+      fc.integer({ min: 35, max: 1_500 }),
+      fc.integer({ min: 1_501, max: 12_000 }),
+    ),
+    kind: fc.constantFrom('[', '{'),
+  })
+  .map(({ depth, kind }) =>
+    kind === '['
+      ? `${'['.repeat(depth)}${']'.repeat(depth)}`
+      : `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`,
+  );
+const BODY_FIELDS = ['title', 'description', 'completed', 'id', 'user_id', 'extra'] as const;
+/** Deep nesting as the whole body or in any one field, beside valid fields. */
+const deepBody = fc
+  .record({ field: fc.option(fc.constantFrom(...BODY_FIELDS)), nested: deepJsonText })
+  .map(({ field, nested }) =>
+    field === null
+      ? nested
+      : `{"title":"deep","${field}":${nested}}`.replace('"title":"deep","title"', '"title"'),
+  );
+
 /** A body: JSON of many shapes, or raw text that is not JSON, or too big, or with duplicate keys. */
 const body = fc.oneof(
   { weight: 6, arbitrary: validBody.map((value) => ({ text: JSON.stringify(value), json: true })) },
@@ -153,6 +183,7 @@ const body = fc.oneof(
       )
       .map((text) => ({ text, json: true })),
   },
+  { weight: 1, arbitrary: deepBody.map((text) => ({ text, json: true })) },
   { weight: 1, arbitrary: weirdString.map((text) => ({ text, json: false })) },
   { weight: 1, arbitrary: fc.constant(undefined) },
 );
@@ -311,56 +342,200 @@ function expectContractAnswer(status: number, headers: Headers, text: string): v
   }
 }
 
-describe(`when ${RUNS} generated requests hit the REST surface (seed ${SEED})`, () => {
-  it('then every answer is a contract status with a well-formed JSON body and Bob’s rows never change', async () => {
-    console.info(`fuzz: ${RUNS} requests, seed ${SEED} (replay with FUZZ_SEED=${SEED})`);
-    const started = Date.now();
-    const before = await bobDigest();
-    let sent = 0;
-    const statuses = new Map<number, number>();
+// ---- the tRPC surface ---------------------------------------------------------------------------
 
-    await fc.assert(
-      fc.asyncProperty(request, async (req) => {
-        const headers: Record<string, string> = { ...req.auth };
-        if (req.contentType) headers['Content-Type'] = req.contentType;
-        const withBody = req.body !== undefined && !['GET', 'HEAD'].includes(req.method);
-        const text = withBody ? materialise(req.body?.text ?? '') : undefined;
-        if (text !== undefined && text.length < 200) sentBodies.push(text);
-        const response = await fetch(
-          `${server.url}${materialise(req.path)}${materialise(req.query)}`,
-          {
-            method: req.method,
-            headers,
-            body: text,
-          },
-        );
-        const answer = await response.text();
-        sent++;
-        statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
-        if (response.status === 201) aliceIds.push((JSON.parse(answer) as { id: number }).id);
+const TRPC_RUNS = Math.ceil(RUNS / 5);
+const TRPC_STATUSES = new Set([200, 207, 400, 401, 403, 404, 405, 413, 415, 429]);
+const PROCEDURES = [
+  'tasks.list',
+  'tasks.get',
+  'tasks.create',
+  'tasks.update',
+  'tasks.patch',
+  'tasks.delete',
+  'tasks.complete',
+];
 
-        expectContractAnswer(
-          response.status,
-          response.headers,
-          req.method === 'HEAD' ? '' : answer,
-        );
-        expect(await bobDigest()).toBe(before);
-      }),
-      { numRuns: RUNS, seed: SEED, endOnFailure: true },
-    );
+/** An input as text: the contract's shapes for Alice or Bob, arbitrary JSON, or deep nesting. */
+const trpcInput = fc.oneof(
+  {
+    weight: 4,
+    arbitrary: fc
+      .record(
+        {
+          user_id: fc.constantFrom(ALICE, ALICE, BOB),
+          id: fc.oneof(fc.constant('ALICE_ID0'), fc.constant('BOB_ID0'), anyJson),
+          title: fc.oneof(weirdString, anyJson),
+          completed: fc.oneof(fc.boolean(), anyJson),
+          limit: fc.oneof(fc.integer({ min: 0, max: 600 }), anyJson),
+        },
+        { requiredKeys: ['user_id'] },
+      )
+      .map((value) => JSON.stringify(value).replace(/"(ALICE_ID0|BOB_ID0)"/g, '$1')),
+  },
+  { weight: 2, arbitrary: anyJson.map((value) => JSON.stringify(value)) },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom(
+      `{"user_id":"${ALICE}"}`,
+      `{"user_id":"${ALICE}","id":ALICE_ID0}`,
+      `{"user_id":"${ALICE}","title":"from tRPC"}`,
+    ),
+  },
+  { weight: 1, arbitrary: deepBody },
+  { weight: 1, arbitrary: deepJsonText },
+);
 
-    const histogram = [...statuses]
-      .sort(([a], [b]) => a - b)
-      .map(([status, n]) => `${status}:${n}`);
-    console.info(
-      `fuzz: ${sent} requests in ${Date.now() - started} ms, no 5xx, Bob's digest unchanged; ${histogram.join(' ')}`,
-    );
-    expect(sent).toBe(RUNS);
-    // The generator must reach the success paths too, or the property proves little.
-    expect(
-      (statuses.get(200) ?? 0) + (statuses.get(201) ?? 0) + (statuses.get(204) ?? 0),
-    ).toBeGreaterThan(RUNS / 50);
+const trpcRequest = fc
+  .record({
+    procedures: fc.array(
+      fc.oneof({ weight: 9, arbitrary: fc.constantFrom(...PROCEDURES) }, fc.constant('tasks.nope')),
+      { minLength: 1, maxLength: 3 },
+    ),
+    batch: fc.boolean(),
+    method: fc.constantFrom('GET', 'POST'),
+    inputs: fc.array(trpcInput, { minLength: 1, maxLength: 3 }),
+    auth,
+  })
+  .map(({ procedures, batch, method, inputs, auth: headers }) => {
+    const names = batch ? procedures : procedures.slice(0, 1);
+    const input = batch
+      ? `{${names.map((_, i) => `"${i}":${inputs[i % inputs.length] ?? '{}'}`).join(',')}}`
+      : (inputs[0] ?? '{}');
+    const batchParam = batch ? 'batch=1' : '';
+    return method === 'GET'
+      ? {
+          method,
+          procedures: names,
+          batch,
+          auth: headers,
+          body: undefined,
+          query: `?${[batchParam, `input=${encodeURIComponent(input)}`].filter(Boolean).join('&')}`,
+        }
+      : {
+          method,
+          procedures: names,
+          batch,
+          auth: headers,
+          body: input,
+          query: batch ? '?batch=1' : '',
+        };
   });
+
+function expectTrpcEnvelope(item: unknown, status: number | undefined): void {
+  const envelope = item as { result?: unknown; error?: Record<string, unknown> };
+  if (envelope.result !== undefined) return;
+  const error = envelope.error as {
+    message: unknown;
+    code: unknown;
+    data: Record<string, unknown>;
+  };
+  expect(typeof error.message).toBe('string');
+  expect(typeof error.code).toBe('number');
+  expect(Object.values(CODE_OF_STATUS)).toContain(error.data.code);
+  if (status !== undefined) expect(error.data.httpStatus).toBe(status);
+  expect(error.data).not.toHaveProperty('stack');
+}
+
+function expectTrpcAnswer(status: number, text: string, batch: boolean): void {
+  expect(TRPC_STATUSES.has(status), `status ${status}: ${text.slice(0, 300)}`).toBe(true);
+  const body: unknown = JSON.parse(text);
+  if (Array.isArray(body)) {
+    expect(batch).toBe(true);
+    for (const item of body) expectTrpcEnvelope(item, undefined);
+  } else {
+    expectTrpcEnvelope(body, status === 207 ? undefined : status);
+  }
+}
+
+describe(`when ${RUNS} generated requests hit the REST surface (seed ${SEED})`, () => {
+  it(
+    'then every answer is a contract status with a well-formed JSON body and Bob’s rows never change',
+    async () => {
+      console.info(`fuzz: ${RUNS} requests, seed ${SEED} (replay with FUZZ_SEED=${SEED})`);
+      const started = Date.now();
+      const before = await bobDigest();
+      let sent = 0;
+      const statuses = new Map<number, number>();
+
+      await fc.assert(
+        fc.asyncProperty(request, async (req) => {
+          const headers: Record<string, string> = { ...req.auth };
+          if (req.contentType) headers['Content-Type'] = req.contentType;
+          const withBody = req.body !== undefined && !['GET', 'HEAD'].includes(req.method);
+          const text = withBody ? materialise(req.body?.text ?? '') : undefined;
+          if (text !== undefined && text.length < 200) sentBodies.push(text);
+          const response = await fetch(
+            `${server.url}${materialise(req.path)}${materialise(req.query)}`,
+            {
+              method: req.method,
+              headers,
+              body: text,
+            },
+          );
+          const answer = await response.text();
+          sent++;
+          statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
+          if (response.status === 201) aliceIds.push((JSON.parse(answer) as { id: number }).id);
+
+          expectContractAnswer(
+            response.status,
+            response.headers,
+            req.method === 'HEAD' ? '' : answer,
+          );
+          expect(await bobDigest()).toBe(before);
+        }),
+        { numRuns: RUNS, seed: SEED, endOnFailure: true },
+      );
+
+      const histogram = [...statuses]
+        .sort(([a], [b]) => a - b)
+        .map(([status, n]) => `${status}:${n}`);
+      console.info(
+        `fuzz: ${sent} requests in ${Date.now() - started} ms, no 5xx, Bob's digest unchanged; ${histogram.join(' ')}`,
+      );
+      expect(sent).toBe(RUNS);
+      // The generator must reach the success paths too, or the property proves little.
+      expect(
+        (statuses.get(200) ?? 0) + (statuses.get(201) ?? 0) + (statuses.get(204) ?? 0),
+      ).toBeGreaterThan(RUNS / 50);
+    },
+    limitForRequests(RUNS),
+  );
+
+  it(
+    `then ${TRPC_RUNS} generated tRPC calls each get tRPC's envelope with a contract code, and Bob's rows never change`,
+    async () => {
+      const before = await bobDigest();
+      const statuses = new Map<number, number>();
+      await fc.assert(
+        fc.asyncProperty(trpcRequest, async (req) => {
+          const url = `${server.url}/trpc/${req.procedures.join(',')}${req.query}`;
+          const body = req.body === undefined ? undefined : materialise(req.body);
+          if (body !== undefined && body.length < 200) sentBodies.push(body);
+          const response = await fetch(materialise(url), {
+            method: req.method,
+            headers: {
+              ...req.auth,
+              ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+            },
+            body,
+          });
+          const answer = await response.text();
+          statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
+          // Node's own 16 KiB header limit, before any of our code: a GET whose input is too long.
+          if (response.status === 431) expect([req.method, answer]).toEqual(['GET', '']);
+          else expectTrpcAnswer(response.status, answer, req.batch);
+          expect(await bobDigest()).toBe(before);
+        }),
+        { numRuns: TRPC_RUNS, seed: SEED, endOnFailure: true },
+      );
+      const histogram = [...statuses].sort(([a], [b]) => a - b).map(([s, n]) => `${s}:${n}`);
+      console.info(`fuzz: ${TRPC_RUNS} tRPC calls, no 5xx; ${histogram.join(' ')}`);
+      expect((statuses.get(200) ?? 0) + (statuses.get(207) ?? 0)).toBeGreaterThan(TRPC_RUNS / 50);
+    },
+    limitForRequests(TRPC_RUNS),
+  );
 
   it('then the log holds no token and none of the bodies sent', () => {
     expectCleanLogs(server.logs, {
