@@ -13,8 +13,9 @@ import { toNodeHandler } from 'better-auth/node';
 import { jwt } from 'better-auth/plugins/jwt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { call, startTestServer, type TestServer } from './support/server.js';
-import { bearer, TEST_SECRET } from './support/tokens.js';
+import { httpClient, type HttpClient } from './support/http.js';
+import { startTestServer, type TestServer } from './support/server.js';
+import { TEST_SECRET } from './support/tokens.js';
 
 interface Issuer {
   base: string;
@@ -46,28 +47,30 @@ async function signUpAndGetToken(
   issuer: Issuer,
   email: string,
 ): Promise<{ userId: string; token: string }> {
-  const signUp = await fetch(`${issuer.base}/api/auth/sign-up/email`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', Origin: issuer.base },
-    body: JSON.stringify({ email, password: 'correct horse battery staple', name: 'Test User' }),
+  const auth = httpClient(`${issuer.base}/api/auth`);
+  const signUp = await auth.send('POST', '/sign-up/email', {
+    json: { email, password: 'correct horse battery staple', name: 'Test User' },
+    headers: { Origin: issuer.base },
   });
-  expect(signUp.status, await signUp.clone().text()).toBe(200);
-  const { user } = (await signUp.json()) as { user: { id: string } };
+  expect(signUp.status, signUp.text).toBe(200);
+  const { user } = signUp.body as { user: { id: string } };
   const cookie = signUp.headers
     .getSetCookie()
     .map((c) => c.split(';', 1)[0])
     .join('; ');
-  const tokenReply = await fetch(`${issuer.base}/api/auth/token`, {
+  const tokenReply = await auth.send('GET', '/token', {
     headers: { Cookie: cookie, Origin: issuer.base },
   });
-  expect(tokenReply.status).toBe(200);
-  const { token } = (await tokenReply.json()) as { token: string };
+  expect(tokenReply.status, tokenReply.text).toBe(200);
+  const { token } = tokenReply.body as { token: string };
   return { userId: user.id, token };
 }
 
 let issuer: Issuer;
 let other: Issuer;
 let api: TestServer;
+/** Our server's /api, with no token of its own: each test brings the one Better Auth issued. */
+let tasksApi: HttpClient;
 
 beforeAll(async () => {
   [issuer, other] = await Promise.all([startBetterAuth(), startBetterAuth()]);
@@ -79,6 +82,7 @@ beforeAll(async () => {
       audience: issuer.base,
     }),
   });
+  tasksApi = httpClient(`${api.url}/api`);
 });
 
 afterAll(async () => {
@@ -97,14 +101,12 @@ describe('when a Better Auth user calls the API with the JWT Better Auth issued'
       kid?: string;
     };
 
-    const created = await call(`${api.url}/api/${encodeURIComponent(userId)}/tasks`, {
-      method: 'POST',
-      headers: { ...bearer(token), 'Content-Type': 'application/json' },
-      body: JSON.stringify({ title: 'from Better Auth' }),
+    const path = `/${encodeURIComponent(userId)}/tasks`;
+    const created = await tasksApi.send('POST', path, {
+      json: { title: 'from Better Auth' },
+      token,
     });
-    const listed = await call(`${api.url}/api/${encodeURIComponent(userId)}/tasks`, {
-      headers: bearer(token),
-    });
+    const listed = await tasksApi.send('GET', path, { token });
 
     expect(header.alg).toBe('EdDSA');
     expect(header.kid).toBeDefined();
@@ -116,9 +118,7 @@ describe('when a Better Auth user calls the API with the JWT Better Auth issued'
   it('then another user’s path is 403', async () => {
     const { token } = await signUpAndGetToken(issuer, 'grace@example.com');
 
-    expect(
-      (await call(`${api.url}/api/someone-else/tasks`, { headers: bearer(token) })).status,
-    ).toBe(403);
+    expect((await tasksApi.send('GET', '/someone-else/tasks', { token })).status).toBe(403);
   });
 
   it('then a tampered signature is 401', async () => {
@@ -128,8 +128,8 @@ describe('when a Better Auth user calls the API with the JWT Better Auth issued'
     bytes[0] = (bytes[0] ?? 0) ^ 0xff;
     const tampered = `${head ?? ''}.${body ?? ''}.${bytes.toString('base64url')}`;
 
-    const reply = await call(`${api.url}/api/${encodeURIComponent(userId)}/tasks`, {
-      headers: bearer(tampered),
+    const reply = await tasksApi.send('GET', `/${encodeURIComponent(userId)}/tasks`, {
+      token: tampered,
     });
 
     expect(reply.status).toBe(401);
@@ -140,8 +140,7 @@ describe('when a Better Auth user calls the API with the JWT Better Auth issued'
     const { userId, token } = await signUpAndGetToken(other, 'mallory@example.com');
 
     expect(
-      (await call(`${api.url}/api/${encodeURIComponent(userId)}/tasks`, { headers: bearer(token) }))
-        .status,
+      (await tasksApi.send('GET', `/${encodeURIComponent(userId)}/tasks`, { token })).status,
     ).toBe(401);
   });
 });

@@ -4,15 +4,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { call, startTestServer, type TestServer } from './support/server.js';
-import { bearer, tokenFor } from './support/tokens.js';
+import { httpClient, JSON_CONTENT_TYPE, type HttpClient } from './support/http.js';
+import { startTestServer, type TestServer } from './support/server.js';
+import { tokenFor } from './support/tokens.js';
 
 let server: TestServer;
+let alice: HttpClient;
 let taskId: number;
 let before: unknown;
-const auth = bearer(tokenFor('alice'));
-const json = { 'Content-Type': 'application/json', ...auth };
-
 const TOO_DEEP = 'JSON nests deeper than 32 levels';
 const DEPTH = 10_000;
 const deepArray = `${'['.repeat(DEPTH)}${']'.repeat(DEPTH)}`;
@@ -24,13 +23,10 @@ const nestings = [
 
 beforeAll(async () => {
   server = await startTestServer();
-  const created = await call(`${server.url}/api/alice/tasks`, {
-    method: 'POST',
-    headers: json,
-    body: JSON.stringify({ title: 'untouched' }),
-  });
+  alice = httpClient(server.url, tokenFor('alice'));
+  const created = await alice.send('POST', '/api/alice/tasks', { json: { title: 'untouched' } });
   taskId = (created.body as { id: number }).id;
-  before = (await call(`${server.url}/api/alice/tasks/${taskId}`, { headers: auth })).body;
+  before = (await alice.send('GET', `/api/alice/tasks/${taskId}`)).body;
 });
 
 afterAll(async () => {
@@ -38,7 +34,7 @@ afterAll(async () => {
 });
 
 async function expectNothingChanged(): Promise<void> {
-  const list = await call(`${server.url}/api/alice/tasks`, { headers: auth });
+  const list = await alice.send('GET', '/api/alice/tasks');
   expect(list.body).toEqual([before]);
 }
 
@@ -55,7 +51,7 @@ describe('when a REST body nests 10,000 deep', () => {
     it(`then every route answers 400 for ${kind}, as a body and as a field, and nothing changes`, async () => {
       for (const [method, path] of routes()) {
         for (const body of [nested, `{"title":${nested}}`, `{"completed":${nested}}`]) {
-          const reply = await call(`${server.url}${path}`, { method, headers: json, body });
+          const reply = await alice.send(method, path, { raw: body, headers: JSON_CONTENT_TYPE });
           expect(reply.status, `${method} ${path}: ${reply.text.slice(0, 200)}`).toBe(400);
           expect(reply.body).toEqual({
             code: 'BAD_REQUEST',
@@ -69,10 +65,9 @@ describe('when a REST body nests 10,000 deep', () => {
 
   it('then a body nested as deep as the limit allows is judged by the contract as usual', async () => {
     const atLimit = `{"title":${'['.repeat(31)}${']'.repeat(31)}}`;
-    const reply = await call(`${server.url}/api/alice/tasks`, {
-      method: 'POST',
-      headers: json,
-      body: atLimit,
+    const reply = await alice.send('POST', '/api/alice/tasks', {
+      raw: atLimit,
+      headers: JSON_CONTENT_TYPE,
     });
 
     expect(reply.status).toBe(400);
@@ -87,10 +82,9 @@ describe('when a tRPC input nests 10,000 deep', () => {
     it(`then every mutation and a batch answer 400 in tRPC's envelope for ${kind}`, async () => {
       for (const path of mutations) {
         for (const body of [nested, `{"user_id":"alice","id":${taskId},"title":${nested}}`]) {
-          const reply = await call(`${server.url}/trpc/${path}`, {
-            method: 'POST',
-            headers: json,
-            body,
+          const reply = await alice.send('POST', `/trpc/${path}`, {
+            raw: body,
+            headers: JSON_CONTENT_TYPE,
           });
           expect(reply.status, `${path}: ${reply.text.slice(0, 200)}`).toBe(400);
           expect(reply.body).toMatchObject({
@@ -98,10 +92,9 @@ describe('when a tRPC input nests 10,000 deep', () => {
           });
         }
       }
-      const batch = await call(`${server.url}/trpc/tasks.create,tasks.patch?batch=1`, {
-        method: 'POST',
-        headers: json,
-        body: `{"0":${nested},"1":{"user_id":"alice","id":${taskId},"title":"x"}}`,
+      const batch = await alice.send('POST', '/trpc/tasks.create,tasks.patch?batch=1', {
+        raw: `{"0":${nested},"1":{"user_id":"alice","id":${taskId},"title":"x"}}`,
+        headers: JSON_CONTENT_TYPE,
       });
       expect(batch.status).toBe(400);
       expect(batch.body).toMatchObject([
@@ -118,9 +111,7 @@ describe('when a tRPC input nests 10,000 deep', () => {
         kind === 'arrays'
           ? `${'['.repeat(levels)}${']'.repeat(levels)}`
           : `${'{"a":'.repeat(levels)}1${'}'.repeat(levels)}`;
-      const reply = await call(`${server.url}/trpc/tasks.list?input=${encodeURIComponent(deep)}`, {
-        headers: auth,
-      });
+      const reply = await alice.send('GET', `/trpc/tasks.list?input=${encodeURIComponent(deep)}`);
 
       expect(reply.status).toBe(400);
       expect(reply.body).toMatchObject({

@@ -1,16 +1,17 @@
 /** Crashes, an unreachable database and rate limits: the answers and what reaches the log. */
-import { createServer, type AddressInfo } from 'node:net';
-
 import { createDatabase, type Database } from '@todo/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { call, startTestServer, type TestServer } from './support/server.js';
-import { bearer, tokenFor } from './support/tokens.js';
+import { httpClient, type HttpClient } from './support/http.js';
+import { freePort } from './support/ports.js';
+import { startTestServer, type TestServer } from './support/server.js';
+import { tokenFor } from './support/tokens.js';
 
-const alice = bearer(tokenFor('alice'));
+const aliceToken = tokenFor('alice');
 
 describe('when a store operation crashes with driver text', () => {
   let server: TestServer;
+  let alice: HttpClient;
   const leak =
     'relation "tasks" does not exist: select * from tasks where user_id = $1 params: alice';
 
@@ -21,6 +22,7 @@ describe('when a store operation crashes with driver text', () => {
         list: () => Promise.reject(new Error(leak)),
       }),
     });
+    alice = httpClient(server.url, aliceToken);
   });
 
   afterAll(async () => {
@@ -28,8 +30,8 @@ describe('when a store operation crashes with driver text', () => {
   });
 
   it('then REST answers a generic 500 and the log has the request id but not the parameters', async () => {
-    const reply = await call(`${server.url}/api/alice/tasks`, {
-      headers: { ...alice, 'X-Request-Id': 'crash-1' },
+    const reply = await alice.send('GET', '/api/alice/tasks', {
+      headers: { 'X-Request-Id': 'crash-1' },
     });
 
     expect(reply.status).toBe(500);
@@ -45,7 +47,7 @@ describe('when a store operation crashes with driver text', () => {
 
   it('then tRPC answers the same generic message without a stack', async () => {
     const input = encodeURIComponent(JSON.stringify({ user_id: 'alice' }));
-    const reply = await call(`${server.url}/trpc/tasks.list?input=${input}`, { headers: alice });
+    const reply = await alice.send('GET', `/trpc/tasks.list?input=${input}`);
 
     expect(reply.status).toBe(500);
     expect(reply.body).toMatchObject({
@@ -57,6 +59,7 @@ describe('when a store operation crashes with driver text', () => {
 
 describe('when the log level is warn', () => {
   let server: TestServer;
+  let alice: HttpClient;
 
   beforeAll(async () => {
     server = await startTestServer({
@@ -66,6 +69,7 @@ describe('when the log level is warn', () => {
         get: () => Promise.reject(new Error('boom')),
       }),
     });
+    alice = httpClient(server.url, aliceToken);
   });
 
   afterAll(async () => {
@@ -73,11 +77,11 @@ describe('when the log level is warn', () => {
   });
 
   it('then answers below 500 write no line and a 5xx writes one error line with method, path, status and id', async () => {
-    const ok = await call(`${server.url}/api/alice/tasks?q=secret`, {
-      headers: { ...alice, 'X-Request-Id': 'quiet-1' },
+    const ok = await alice.send('GET', '/api/alice/tasks?q=secret', {
+      headers: { 'X-Request-Id': 'quiet-1' },
     });
-    const failed = await call(`${server.url}/api/alice/tasks/7`, {
-      headers: { ...alice, 'X-Request-Id': 'loud-1' },
+    const failed = await alice.send('GET', '/api/alice/tasks/7', {
+      headers: { 'X-Request-Id': 'loud-1' },
     });
 
     expect([ok.status, failed.status]).toEqual([200, 500]);
@@ -98,18 +102,16 @@ describe('when the log level is warn', () => {
 
 describe('when the database is unreachable (a closed port)', () => {
   let server: TestServer;
+  let alice: HttpClient;
   let unreachable: Database;
 
   beforeAll(async () => {
-    const probe = createServer();
-    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-    const { port } = probe.address() as AddressInfo;
-    await new Promise((resolve) => probe.close(resolve));
     unreachable = await createDatabase({
-      url: `postgres://postgres@127.0.0.1:${port}/none`,
+      url: `postgres://postgres@127.0.0.1:${await freePort()}/none`,
       connectTimeoutSeconds: 2,
     });
     server = await startTestServer({ database: unreachable });
+    alice = httpClient(server.url, aliceToken);
   });
 
   afterAll(async () => {
@@ -118,16 +120,12 @@ describe('when the database is unreachable (a closed port)', () => {
   });
 
   it('then /ready, REST and tRPC answer 503 with Retry-After and a generic message; /health stays 200', async () => {
-    const ready = await call(`${server.url}/ready`);
-    const list = await call(`${server.url}/api/alice/tasks`, { headers: alice });
-    const create = await call(`${server.url}/api/alice/tasks`, {
-      method: 'POST',
-      headers: { ...alice, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ title: 'lost?' }),
-    });
-    const trpc = await call(
-      `${server.url}/trpc/tasks.list?input=${encodeURIComponent('{"user_id":"alice"}')}`,
-      { headers: alice },
+    const ready = await alice.send('GET', '/ready', { token: null });
+    const list = await alice.send('GET', '/api/alice/tasks');
+    const create = await alice.send('POST', '/api/alice/tasks', { json: { title: 'lost?' } });
+    const trpc = await alice.send(
+      'GET',
+      `/trpc/tasks.list?input=${encodeURIComponent('{"user_id":"alice"}')}`,
     );
 
     for (const reply of [ready, list, create, trpc]) {
@@ -140,15 +138,17 @@ describe('when the database is unreachable (a closed port)', () => {
       message: expect.any(String) as string,
     });
     expect(trpc.body).toMatchObject({ error: { data: { code: 'SERVICE_UNAVAILABLE' } } });
-    expect((await call(`${server.url}/health`)).status).toBe(200);
+    expect((await alice.send('GET', '/health', { token: null })).status).toBe(200);
   });
 });
 
 describe('when a user goes over the rate limit', () => {
   let server: TestServer;
+  let alice: HttpClient;
 
   beforeAll(async () => {
     server = await startTestServer({ rateLimitPerMinute: 5 });
+    alice = httpClient(server.url, aliceToken);
   });
 
   afterAll(async () => {
@@ -157,14 +157,13 @@ describe('when a user goes over the rate limit', () => {
 
   it('then that user gets 429 with Retry-After, another user does not, and /health is never limited', async () => {
     const statuses: number[] = [];
-    for (let i = 0; i < 7; i++)
-      statuses.push((await call(`${server.url}/api/alice/tasks`, { headers: alice })).status);
-    const limited = await call(`${server.url}/api/alice/tasks`, { headers: alice });
-    const limitedTrpc = await call(
-      `${server.url}/trpc/tasks.list?input=${encodeURIComponent('{"user_id":"alice"}')}`,
-      { headers: alice },
+    for (let i = 0; i < 7; i++) statuses.push((await alice.send('GET', '/api/alice/tasks')).status);
+    const limited = await alice.send('GET', '/api/alice/tasks');
+    const limitedTrpc = await alice.send(
+      'GET',
+      `/trpc/tasks.list?input=${encodeURIComponent('{"user_id":"alice"}')}`,
     );
-    const bob = await call(`${server.url}/api/bob/tasks`, { headers: bearer(tokenFor('bob')) });
+    const bob = await alice.send('GET', '/api/bob/tasks', { token: tokenFor('bob') });
 
     expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429]);
     expect(limited.body).toMatchObject({ code: 'TOO_MANY_REQUESTS' });
@@ -174,13 +173,15 @@ describe('when a user goes over the rate limit', () => {
     expect(bob.status).toBe(200);
     expect(bob.headers.get('ratelimit')).toMatch(/^limit=5, remaining=4, reset=\d+$/);
     expect(bob.headers.get('ratelimit-policy')).toBe('5;w=60');
-    for (let i = 0; i < 10; i++) expect((await call(`${server.url}/health`)).status).toBe(200);
+    for (let i = 0; i < 10; i++) {
+      expect((await alice.send('GET', '/health', { token: null })).status).toBe(200);
+    }
   });
 
   it('then requests without a valid token are limited per address, and 429 wins over 401', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 7; i++)
-      statuses.push((await call(`${server.url}/api/anyone/tasks`)).status);
+      statuses.push((await alice.send('GET', '/api/anyone/tasks', { token: null })).status);
 
     expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
     expect(statuses.slice(5)).toEqual([429, 429]);

@@ -3,7 +3,8 @@ import { createRequire } from 'node:module';
 import type * as ValidatorModule from 'openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { call, startTestServer, type TestServer } from './support/server.js';
+import { httpClient } from './support/http.js';
+import { startTestServer, type TestServer } from './support/server.js';
 
 // A CommonJS module whose class is `exports.default`: load it the way Node does.
 const { default: OpenAPISchemaValidator } = createRequire(import.meta.url)(
@@ -36,7 +37,7 @@ describe('when /openapi.json is fetched without a token', () => {
   let document: Document;
 
   beforeAll(async () => {
-    const reply = await call(`${server.url}/openapi.json`);
+    const reply = await httpClient(server.url).send('GET', '/openapi.json');
     expect(reply.status).toBe(200);
     document = reply.body as Document;
   });

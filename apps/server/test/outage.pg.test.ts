@@ -5,34 +5,30 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { call, type TestServer } from './support/server.js';
+import { httpClient, type HttpClient } from './support/http.js';
 import {
   startServerBehindProxy,
   type ServerBehindProxy,
   type TcpProxy,
 } from './support/tcp-proxy.js';
-import { bearer, tokenFor } from './support/tokens.js';
+import { tokenFor } from './support/tokens.js';
 
-const alice = { ...bearer(tokenFor('alice')), 'Content-Type': 'application/json' };
 let setup: ServerBehindProxy;
-let server: TestServer;
 let proxy: TcpProxy;
+let alice: HttpClient;
 
 beforeAll(async () => {
   setup = await startServerBehindProxy();
-  ({ server, proxy } = setup);
+  proxy = setup.proxy;
+  alice = httpClient(setup.server.url, tokenFor('alice'));
 });
 
 afterAll(async () => {
   await setup.close();
 });
 
-const createTask = (title: string) =>
-  call(`${server.url}/api/alice/tasks`, {
-    method: 'POST',
-    headers: alice,
-    body: JSON.stringify({ title }),
-  });
+const createTask = (title: string) => alice.send('POST', '/api/alice/tasks', { json: { title } });
+const ready = () => alice.send('GET', '/ready', { token: null });
 
 describe('when PostgreSQL becomes unreachable and then comes back', () => {
   it('then calls answer 503 during the outage and succeed again without a restart', async () => {
@@ -40,27 +36,27 @@ describe('when PostgreSQL becomes unreachable and then comes back', () => {
 
     await proxy.stop();
     const during = [
-      await call(`${server.url}/ready`),
+      await ready(),
       await createTask('during'),
-      await call(`${server.url}/api/alice/tasks`, { headers: alice }),
+      await alice.send('GET', '/api/alice/tasks'),
     ];
     expect(during.map((r) => r.status)).toEqual([503, 503, 503]);
-    expect((await call(`${server.url}/health`)).status).toBe(200);
+    expect((await alice.send('GET', '/health', { token: null })).status).toBe(200);
 
     await proxy.start();
     const recoveredAt = Date.now();
-    let ready = 0;
-    while (ready !== 200 && Date.now() - recoveredAt < 10_000) {
-      ready = (await call(`${server.url}/ready`)).status;
-      if (ready !== 200) await new Promise((resolve) => setTimeout(resolve, 100));
+    let readiness = 0;
+    while (readiness !== 200 && Date.now() - recoveredAt < 10_000) {
+      readiness = (await ready()).status;
+      if (readiness !== 200) await new Promise((resolve) => setTimeout(resolve, 100));
     }
     console.info(`recovered in ${Date.now() - recoveredAt} ms`);
 
-    expect(ready).toBe(200);
+    expect(readiness).toBe(200);
     expect((await createTask('after')).status).toBe(201);
-    const titles = (
-      (await call(`${server.url}/api/alice/tasks`, { headers: alice })).body as { title: string }[]
-    ).map((t) => t.title);
+    const titles = ((await alice.send('GET', '/api/alice/tasks')).body as { title: string }[]).map(
+      (t) => t.title,
+    );
     expect(titles).toEqual(['after', 'before']);
   });
 });

@@ -2,26 +2,23 @@
 import { tasks } from '@todo/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { call, startTestServer, type TestServer } from '../support/server.js';
-import { bearer, tokenFor } from '../support/tokens.js';
+import { httpClient, type HttpClient } from '../support/http.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+import { tokenFor } from '../support/tokens.js';
 import { expectCleanLogs } from './log-hygiene.js';
 
 let server: TestServer;
 const users = Array.from({ length: 10 }, (_, i) => `user${i}`);
 const tokens = new Map(users.map((user) => [user, tokenFor(user)]));
+let api: HttpClient;
 
-const send = (user: string, method: string, path: string, body?: unknown) =>
-  call(`${server.url}/api/${user}${path}`, {
-    method,
-    headers: {
-      ...bearer(tokens.get(user) ?? ''),
-      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
+/** A request to `user`'s own resources, with `user`'s token. */
+const send = (user: string, method: string, path: string, json?: unknown) =>
+  api.send(method, `/${user}${path}`, { json, token: tokens.get(user) ?? null });
 
 beforeAll(async () => {
   server = await startTestServer();
+  api = httpClient(`${server.url}/api`);
 });
 
 afterAll(async () => {

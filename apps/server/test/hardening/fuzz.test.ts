@@ -11,7 +11,8 @@ import { asc, eq } from 'drizzle-orm';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { call, startTestServer, type TestServer } from '../support/server.js';
+import { httpClient, JSON_CONTENT_TYPE, type HttpClient } from '../support/http.js';
+import { startTestServer, type TestServer } from '../support/server.js';
 import { limitForRequests } from '../support/time-limits.js';
 import { bearer, tokenFor, unsignedToken } from '../support/tokens.js';
 import { expectCleanLogs } from './log-hygiene.js';
@@ -37,6 +38,8 @@ const CODE_OF_STATUS: Record<number, string> = {
 };
 
 let server: TestServer;
+/** No token of its own: each generated request carries its own Authorization header, or none. */
+let site: HttpClient;
 const aliceIds: number[] = [];
 const bobIds: number[] = [];
 const sentBodies: string[] = [];
@@ -53,15 +56,15 @@ async function bobDigest(): Promise<string> {
 
 beforeAll(async () => {
   server = await startTestServer();
+  site = httpClient(server.url);
   for (const [user, token] of [
     [ALICE, aliceToken],
     [BOB, bobToken],
   ] as const) {
     for (let i = 0; i < 5; i++) {
-      const reply = await call(`${server.url}/api/${user}/tasks`, {
-        method: 'POST',
-        headers: { ...bearer(token), 'Content-Type': 'application/json' },
-        body: JSON.stringify({ title: `${user} task ${i}`, description: i % 2 ? null : 'd' }),
+      const reply = await site.send('POST', `/api/${user}/tasks`, {
+        json: { title: `${user} task ${i}`, description: i % 2 ? null : 'd' },
+        token,
       });
       (user === ALICE ? aliceIds : bobIds).push((reply.body as { id: number }).id);
     }
@@ -465,24 +468,16 @@ describe(`when ${RUNS} generated requests hit the REST surface (seed ${SEED})`, 
           const withBody = req.body !== undefined && !['GET', 'HEAD'].includes(req.method);
           const text = withBody ? materialise(req.body?.text ?? '') : undefined;
           if (text !== undefined && text.length < 200) sentBodies.push(text);
-          const response = await fetch(
-            `${server.url}${materialise(req.path)}${materialise(req.query)}`,
-            {
-              method: req.method,
-              headers,
-              body: text,
-            },
+          const reply = await site.send(
+            req.method,
+            `${materialise(req.path)}${materialise(req.query)}`,
+            { headers, raw: text },
           );
-          const answer = await response.text();
           sent++;
-          statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
-          if (response.status === 201) aliceIds.push((JSON.parse(answer) as { id: number }).id);
+          statuses.set(reply.status, (statuses.get(reply.status) ?? 0) + 1);
+          if (reply.status === 201) aliceIds.push((reply.body as { id: number }).id);
 
-          expectContractAnswer(
-            response.status,
-            response.headers,
-            req.method === 'HEAD' ? '' : answer,
-          );
+          expectContractAnswer(reply.status, reply.headers, reply.text);
           expect(await bobDigest()).toBe(before);
         }),
         { numRuns: RUNS, seed: SEED, endOnFailure: true },
@@ -510,22 +505,20 @@ describe(`when ${RUNS} generated requests hit the REST surface (seed ${SEED})`, 
       const statuses = new Map<number, number>();
       await fc.assert(
         fc.asyncProperty(trpcRequest, async (req) => {
-          const url = `${server.url}/trpc/${req.procedures.join(',')}${req.query}`;
+          const path = `/trpc/${req.procedures.join(',')}${req.query}`;
           const body = req.body === undefined ? undefined : materialise(req.body);
           if (body !== undefined && body.length < 200) sentBodies.push(body);
-          const response = await fetch(materialise(url), {
-            method: req.method,
+          const reply = await site.send(req.method, materialise(path), {
             headers: {
               ...req.auth,
-              ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+              ...(body === undefined ? {} : JSON_CONTENT_TYPE),
             },
-            body,
+            raw: body,
           });
-          const answer = await response.text();
-          statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
+          statuses.set(reply.status, (statuses.get(reply.status) ?? 0) + 1);
           // Node's own 16 KiB header limit, before any of our code: a GET whose input is too long.
-          if (response.status === 431) expect([req.method, answer]).toEqual(['GET', '']);
-          else expectTrpcAnswer(response.status, answer, req.batch);
+          if (reply.status === 431) expect([req.method, reply.text]).toEqual(['GET', '']);
+          else expectTrpcAnswer(reply.status, reply.text, req.batch);
           expect(await bobDigest()).toBe(before);
         }),
         { numRuns: TRPC_RUNS, seed: SEED, endOnFailure: true },

@@ -8,9 +8,10 @@ import { tasks } from '@todo/db';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { call, startTestServer, type TestServer } from '../support/server.js';
+import { httpClient, type HttpClient } from '../support/http.js';
+import { startTestServer, type TestServer } from '../support/server.js';
 import { limitForRequests } from '../support/time-limits.js';
-import { bearer, tokenFor } from '../support/tokens.js';
+import { tokenFor } from '../support/tokens.js';
 import { expectCleanLogs } from './log-hygiene.js';
 
 const SEED = Number(process.env.MODEL_SEED ?? Date.now() % 2 ** 31);
@@ -27,26 +28,22 @@ interface Model {
 }
 
 let server: TestServer;
+let api: HttpClient;
 let requests = 0;
 
 beforeAll(async () => {
   server = await startTestServer();
+  api = httpClient(`${server.url}/api`);
 });
 
 afterAll(async () => {
   await server.close();
 });
 
-async function send(user: User, method: string, path: string, body?: unknown) {
+/** A request to `user`'s own resources, with `user`'s token, counted. */
+async function send(user: User, method: string, path: string, json?: unknown) {
   requests++;
-  return call(`${server.url}/api/${user}${path}`, {
-    method,
-    headers: {
-      ...bearer(tokens[user]),
-      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
+  return api.send(method, `/${user}${path}`, { json, token: tokens[user] });
 }
 
 /** A task id to aim at: one of anybody's, a deleted one, or one that never existed. */

@@ -9,13 +9,14 @@ import type { TestDatabase } from '@todo/db/testing';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { call, type TestServer } from '../support/server.js';
+import { httpClient, type HttpClient } from '../support/http.js';
+import type { TestServer } from '../support/server.js';
 import {
   startServerBehindProxy,
   type ServerBehindProxy,
   type TcpProxy,
 } from '../support/tcp-proxy.js';
-import { bearer, tokenFor } from '../support/tokens.js';
+import { tokenFor } from '../support/tokens.js';
 import { expectCleanLogs } from './log-hygiene.js';
 
 const token = tokenFor('alice', { exp: Math.floor(Date.now() / 1000) + 600 });
@@ -23,10 +24,12 @@ let setup: ServerBehindProxy;
 let server: TestServer;
 let proxy: TcpProxy;
 let backing: TestDatabase;
+let alice: HttpClient;
 
 beforeAll(async () => {
   setup = await startServerBehindProxy();
   ({ server, proxy, backing } = setup);
+  alice = httpClient(server.url, token);
 });
 
 afterAll(async () => {
@@ -40,10 +43,8 @@ describe('when the database disappears under load and comes back', () => {
     const worker = async (n: number) => {
       for (let i = 0; running; i++) {
         const sentAt = Date.now();
-        const reply = await call(`${server.url}/api/alice/tasks`, {
-          method: 'POST',
-          headers: { ...bearer(token), 'Content-Type': 'application/json' },
-          body: JSON.stringify({ title: `w${n}-${i}` }),
+        const reply = await alice.send('POST', '/api/alice/tasks', {
+          json: { title: `w${n}-${i}` },
         });
         outcomes.push({
           at: Date.now(),

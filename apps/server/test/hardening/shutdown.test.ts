@@ -5,7 +5,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +15,8 @@ import autocannon from 'autocannon';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { httpClient } from '../support/http.js';
+import { freePort } from '../support/ports.js';
 import { TEST_SECRET, tokenFor } from '../support/tokens.js';
 import { expectCleanLogs } from './log-hygiene.js';
 
@@ -23,14 +24,6 @@ const serverDir = fileURLToPath(new URL('../..', import.meta.url));
 const DRAIN_LIMIT_MS = 5_000;
 const MIN_CREATES_BEFORE_SIGTERM = 200;
 const token = tokenFor('alice', { exp: Math.floor(Date.now() / 1000) + 600 });
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 let pgliteDir: string | undefined;
 let postgres: TestDatabase | undefined;
@@ -66,9 +59,11 @@ beforeAll(async () => {
   child.stderr?.on('data', (chunk: Buffer) =>
     logs.push(...chunk.toString().split('\n').filter(Boolean)),
   );
+  const site = httpClient(`http://127.0.0.1:${port}`);
   for (let i = 0; i < 200; i++) {
-    const up = await fetch(`http://127.0.0.1:${port}/health`).then(
-      (r) => r.ok,
+    // Refused until the child listens: a rejection here means "not yet".
+    const up = await site.send('GET', '/health').then(
+      (reply) => reply.status === 200,
       () => false,
     );
     if (up) return;

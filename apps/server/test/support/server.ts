@@ -72,25 +72,3 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     },
   };
 }
-
-export interface Reply {
-  status: number;
-  headers: Headers;
-  body: unknown;
-  text: string;
-}
-
-/** fetch that never throws on a status and parses JSON when there is any. */
-export async function call(url: string, init: RequestInit = {}): Promise<Reply> {
-  const response = await fetch(url, init);
-  const text = await response.text();
-  let body: unknown = undefined;
-  if (text !== '') {
-    try {
-      body = JSON.parse(text);
-    } catch {
-      body = text;
-    }
-  }
-  return { status: response.status, headers: response.headers, body, text };
-}
