@@ -493,6 +493,13 @@ describe('section 3: operations', () => {
   });
 });
 
+/** The ids of Alice's list for a query string. */
+async function list(query: string): Promise<number[]> {
+  const reply = await alice.send('GET', `/${ALICE}/tasks${query}`);
+  expect(reply.status, reply.text).toBe(200);
+  return (reply.body as TaskBody[]).map((task) => task.id);
+}
+
 describe('section 3: the list', () => {
   let made: TaskBody[];
 
@@ -511,11 +518,6 @@ describe('section 3: the list', () => {
     await create(BOB, { title: 'apple of bob' });
   });
 
-  const list = async (query: string) => {
-    const reply = await alice.send('GET', `/${ALICE}/tasks${query}`);
-    expect(reply.status, reply.text).toBe(200);
-    return (reply.body as TaskBody[]).map((task) => task.id);
-  };
   const ids = (indexes: number[]) => indexes.map((index) => made[index]?.id);
 
   it('when no query is given, then all of the user’s tasks, newest first', async () => {
@@ -599,9 +601,24 @@ describe('section 3: the list', () => {
     }
     expect(new Set(messages).size).toBe(1);
   });
+});
 
-  it('when limit is 500, then it is accepted; the default is 100', async () => {
-    expect(await list('?limit=500')).toHaveLength(5);
+describe('section 3: the page size', () => {
+  const STORED = 150;
+
+  beforeAll(async () => {
+    await cleanTasks();
+    // One insert: more rows than the default page, without 150 requests.
+    await server.database.db
+      .insert(tasks)
+      .values(Array.from({ length: STORED }, (_, i) => ({ userId: ALICE, title: `task ${i}` })));
+  });
+
+  it('when limit is 500, then it is accepted; without a limit, exactly the first 100 come back', async () => {
+    const everything = await list('?limit=500');
+
+    expect(everything).toHaveLength(STORED);
+    expect(await list('')).toEqual(everything.slice(0, 100));
   });
 });
 
