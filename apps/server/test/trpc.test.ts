@@ -23,8 +23,16 @@ afterAll(async () => {
   await server.close();
 });
 
-function client(token: string | undefined = tokenFor(ALICE), batch = true) {
-  const options = { url: `${server.url}/trpc`, headers: token ? bearer(token) : {} };
+/** A tRPC client; every HTTP request its link sends is recorded in `sent` (its URL). */
+function client(token: string | undefined = tokenFor(ALICE), batch = true, sent: string[] = []) {
+  const options = {
+    url: `${server.url}/trpc`,
+    headers: token ? bearer(token) : {},
+    fetch: (...[input, init]: Parameters<typeof fetch>) => {
+      sent.push(input instanceof Request ? input.url : String(input));
+      return fetch(input, init);
+    },
+  };
   return createTRPCClient<AppRouter>({
     links: [batch ? httpBatchLink(options) : httpLink(options)],
   });
@@ -88,19 +96,28 @@ describe('when every procedure is called through @trpc/client', () => {
   });
 
   it('then several calls batched in one request each get their own answer', async () => {
-    const trpc = client();
+    const sent: string[] = [];
+    const trpc = client(tokenFor(ALICE), true, sent);
+
     const [one, two] = await Promise.all([
       trpc.tasks.create.mutate({ user_id: ALICE, title: 'one' }),
       trpc.tasks.create.mutate({ user_id: ALICE, title: 'two' }),
     ]);
-    const [a, missing] = await Promise.allSettled([
+    const [found, missing] = await Promise.allSettled([
       trpc.tasks.get.query({ user_id: ALICE, id: one.id }),
       trpc.tasks.get.query({ user_id: ALICE, id: 987_654 }),
     ]);
 
-    expect(two.id).toBeGreaterThan(one.id);
-    expect(a).toMatchObject({ status: 'fulfilled', value: one });
-    expect(missing.status).toBe('rejected');
+    expect(sent.map((url) => new URL(url).pathname)).toEqual([
+      '/trpc/tasks.create,tasks.create',
+      '/trpc/tasks.get,tasks.get',
+    ]);
+    // Which of two concurrent creates gets the lower id is not promised; that each gets its own is.
+    expect(one).toMatchObject({ title: 'one', user_id: ALICE });
+    expect(two).toMatchObject({ title: 'two', user_id: ALICE });
+    expect(one.id).not.toBe(two.id);
+    expect(found).toEqual({ status: 'fulfilled', value: one });
+    expect(missing).toMatchObject({ status: 'rejected', reason: { data: { code: 'NOT_FOUND' } } });
   });
 });
 
