@@ -58,14 +58,14 @@ describe('when 10 users create 500 tasks at once', () => {
     );
 
     console.info(`concurrency: 500 creates by 10 users in ${Date.now() - started} ms`);
-    expect(replies.every((r) => r.status === 201)).toBe(true);
+    expect(replies.filter((r) => r.status !== 201).map((r) => `${r.status} ${r.text}`)).toEqual([]);
     const rows = await server.database.db.select().from(tasks);
     expect(rows).toHaveLength(500);
     expect(new Set(rows.map((r) => r.id)).size).toBe(500);
     for (const user of users) {
       const own = rows.filter((r) => r.userId === user);
       expect(own).toHaveLength(50);
-      expect(own.every((r) => r.title.startsWith(`${user} #`))).toBe(true);
+      expect(own.filter((r) => !r.title.startsWith(`${user} #`))).toEqual([]);
     }
   });
 });
@@ -88,7 +88,7 @@ describe('when PUT and DELETE race on the same tasks', () => {
 
     const statuses = races.map((r) => r.status);
     expect(statuses.filter((s) => s >= 500)).toEqual([]);
-    expect(statuses.every((s) => [200, 204, 404].includes(s))).toBe(true);
+    expect(statuses.filter((s) => ![200, 204, 404].includes(s))).toEqual([]);
     expect(statuses.filter((s) => s === 204)).toHaveLength(50);
     for (const id of ids) expect((await send('user1', 'GET', `/tasks/${id}`)).status).toBe(404);
   });

@@ -339,7 +339,7 @@ function expectContractAnswer(status: number, headers: Headers, text: string): v
   expect(typeof error.message).toBe('string');
   if (error.issues !== undefined) {
     for (const issue of error.issues as { path: unknown; message: unknown }[]) {
-      expect(Array.isArray(issue.path)).toBe(true);
+      expect(issue.path, JSON.stringify(issue)).toEqual(expect.any(Array));
       expect(typeof issue.message).toBe('string');
     }
   }

@@ -142,7 +142,7 @@ describe('when a server under load receives SIGTERM', () => {
     } finally {
       if (!postgres) await database.close();
     }
-    expect(logs.some((line) => line.includes('shutting down'))).toBe(true);
+    expect(logs).toContainEqual(expect.stringContaining('shutting down'));
     expectCleanLogs(logs, { tokens: [token], bodies: [JSON.stringify({ title: 'under load' })] });
   });
 });
