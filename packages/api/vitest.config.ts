@@ -1,3 +1,21 @@
+import { defineConfig, mergeConfig } from 'vitest/config';
+
 import { packageTestConfig } from '../../vitest.shared.js';
 
-export default packageTestConfig('api');
+/**
+ * Type tests (`*.test-d.ts`) run under tsc as part of `pnpm test`: `expectTypeOf` checks nothing
+ * at runtime, so a plain `vitest run` would pass them whatever the types say.
+ */
+export default mergeConfig(
+  packageTestConfig('api'),
+  defineConfig({
+    test: {
+      typecheck: {
+        enabled: true,
+        checker: 'tsc',
+        include: ['test/**/*.test-d.ts'],
+        tsconfig: './tsconfig.json',
+      },
+    },
+  }),
+);
