@@ -6,17 +6,14 @@
 import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify, stripVTControlCharacters } from 'node:util';
 
-import { createHs256Verifier, createTaskStore } from '@todo/api';
-import { createTestDatabase, type TestDatabase } from '@todo/db/testing';
-import { createApp } from '@todo/server';
+import { createHs256Verifier } from '@todo/api';
+import { startTestServer, type TestServer } from '@todo/server/testing';
 import jwt from 'jsonwebtoken';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
@@ -89,9 +86,7 @@ run(url, token, user).then((result) => console.log(JSON.stringify(result)));
 
 let consumerDir: string;
 let packDir: string;
-let database: TestDatabase;
-let serverUrl: string;
-let closeServer: () => Promise<void>;
+let server: TestServer;
 let buildOutput: string;
 
 beforeAll(async () => {
@@ -129,26 +124,11 @@ beforeAll(async () => {
   await writeFile(join(consumerDir, 'run.mjs'), RUN_ESM);
   await writeFile(join(consumerDir, 'run.cjs'), RUN_CJS);
 
-  database = await createTestDatabase();
-  const app = createApp({
-    config: { corsOrigins: [], rateLimitPerMinute: 100_000, trustProxy: 0 },
-    tasks: createTaskStore(database.db),
-    verifier: createHs256Verifier({ secret: SECRET }),
-    ping: () => database.ping(),
-    logger: pino({ level: 'silent' }),
-  });
-  const server = app.listen(0, '127.0.0.1');
-  await new Promise<void>((resolve) => server.once('listening', resolve));
-  serverUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  closeServer = async () => {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  };
+  server = await startTestServer({ verifier: createHs256Verifier({ secret: SECRET }) });
 }, 300_000);
 
 afterAll(async () => {
-  await closeServer();
-  await database.destroy();
+  await server.close();
   await rm(consumerDir, { recursive: true, force: true });
   await rm(packDir, { recursive: true, force: true });
 });
@@ -218,7 +198,7 @@ describe('when a strict TypeScript consumer uses the installed package', () => {
     for (const runner of ['run.mjs', 'run.cjs']) {
       const { stdout } = await run(
         process.execPath,
-        [runner, `${serverUrl}/trpc`, token, 'consumer'],
+        [runner, `${server.url}/trpc`, token, 'consumer'],
         { cwd: consumerDir },
       );
       expect(JSON.parse(stdout), runner).toEqual(expected);
