@@ -4,12 +4,12 @@
  * against a real server.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { access, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify, stripVTControlCharacters } from 'node:util';
+import { promisify } from 'node:util';
 
 import { createHs256Verifier } from '@todo/api';
 import { startTestServer, type TestServer } from '@todo/server/testing';
@@ -84,18 +84,26 @@ const [url, token, user] = process.argv.slice(2);
 run(url, token, user).then((result) => console.log(JSON.stringify(result)));
 `;
 
+/** Every string an `exports` map (or a nested condition of it) points at. */
+function exportTargets(entry: unknown): string[] {
+  if (typeof entry === 'string') return [entry];
+  if (typeof entry !== 'object' || entry === null) return [];
+  return Object.values(entry).flatMap(exportTargets);
+}
+
 let consumerDir: string;
 let packDir: string;
+let tarballFiles: string[];
 let server: TestServer;
-let buildOutput: string;
 
 beforeAll(async () => {
-  const build = await run('pnpm', ['build'], { cwd: packageDir });
-  buildOutput = stripVTControlCharacters(build.stdout + build.stderr);
+  await run('pnpm', ['build'], { cwd: packageDir });
   packDir = await mkdtemp(join(tmpdir(), 'todo-client-pack-'));
   await run('pnpm', ['pack', '--pack-destination', packDir], { cwd: packageDir });
   const tarball = (await readdir(packDir)).find((name) => name.endsWith('.tgz'));
   if (!tarball) throw new Error('pnpm pack produced no tarball');
+  const listing = await run('tar', ['-tzf', join(packDir, tarball)]);
+  tarballFiles = listing.stdout.split('\n').filter(Boolean).sort();
 
   const trpcVersion = createRequire(import.meta.url)('@trpc/client/package.json') as {
     version: string;
@@ -134,9 +142,38 @@ afterAll(async () => {
 });
 
 describe('when the client package is built and packed', () => {
-  it('then the build prints the size of each file', () => {
-    expect(buildOutput).toMatch(/dist\/index\.js\s+[\d.]+ [KB]+/);
-    expect(buildOutput).toMatch(/dist\/index\.cjs\s+[\d.]+ [KB]+/);
+  it('then the tarball holds the four built files, the README and package.json, nothing else', () => {
+    expect(tarballFiles).toEqual([
+      'package/README.md',
+      'package/dist/index.cjs',
+      'package/dist/index.d.cts',
+      'package/dist/index.d.ts',
+      'package/dist/index.js',
+      'package/package.json',
+    ]);
+  });
+
+  it('then every file its package.json points at is in the installed package', async () => {
+    const installed = join(consumerDir, 'node_modules/@todo/client');
+    const manifest = JSON.parse(await readFile(join(installed, 'package.json'), 'utf8')) as {
+      exports: unknown;
+      main: string;
+      module: string;
+      types: string;
+    };
+    const targets = [
+      ...exportTargets(manifest.exports),
+      manifest.main,
+      manifest.module,
+      manifest.types,
+    ];
+
+    expect(targets.length).toBeGreaterThan(4);
+    const missing: string[] = [];
+    for (const target of new Set(targets)) {
+      await access(join(installed, target)).catch(() => missing.push(target));
+    }
+    expect(missing).toEqual([]);
   });
 
   it('then its declarations import nothing but the peers, and its JavaScript no server code', async () => {
@@ -149,11 +186,16 @@ describe('when the client package is built and packed', () => {
         /\/\*[\s\S]*?\*\/|\/\/.*$/gm,
         '',
       );
-      const imports = [...text.matchAll(/(?:from\s+|require\()\s*['"]([^'"]+)['"]/g)].map(
-        (m) => m[1],
-      );
-      for (const specifier of imports)
-        expect(specifier, file).toMatch(/^@trpc\/(client|server)(\/|$)/);
+      // Static, side-effect, re-export, require() and declaration `import("…")` specifiers.
+      const imports = [
+        ...text.matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*|\brequire\s*\(\s*)['"]([^'"]+)['"]/g),
+      ].map((m) => m[1]);
+      // The client is built on @trpc/client, so an empty list means the pattern missed them.
+      expect(imports, file).toContain('@trpc/client');
+      expect(
+        imports.filter((specifier) => !/^@trpc\/(client|server)(\/|$)/.test(specifier ?? '')),
+        file,
+      ).toEqual([]);
       expect(text, file).not.toMatch(
         /express|drizzle|postgres|pglite|pino|jsonwebtoken|\bjose\b|\bzod\b/,
       );
