@@ -12,7 +12,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 
-import { appRouter, createContextFactory, createTaskStore, createTokenVerifier } from '@todo/api';
+import { appRouter, createContextFactory, createTaskService, createTokenVerifier } from '@todo/api';
 import { createDatabase } from '@todo/db';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import express from 'express';
@@ -33,7 +33,7 @@ process.on('SIGUSR2', () => {
   process.stdout.write(`${JSON.stringify({ sqlStatements: statements })}\n`);
 });
 const verifier = createTokenVerifier({ secret: process.env.BETTER_AUTH_SECRET ?? '' });
-const contextOf = createContextFactory({ tasks: createTaskStore(database.db) });
+const contextOf = createContextFactory({ tasks: createTaskService(database.db) });
 
 async function contextFor(req: IncomingMessage) {
   const header = req.headers.authorization ?? '';

@@ -55,12 +55,25 @@ export async function resetDataset(
   return url;
 }
 
+/** A tag on one task in ten, of the big user's and of everyone else's (the same vocabulary). */
+export const SCALE_TAG = 't3';
+
+/**
+ * The v2 fields as a real list has them: a third of the tasks undated, the rest spread over
+ * about a year (many equal dates), four priorities, two tags each from a shared vocabulary.
+ */
+const V2_FIELDS = (g: string) => `
+  (array['none','low','medium','high'])[1 + ${g} % 4]::task_priority,
+  case when ${g} % 3 = 0 then null else date '2026-01-01' + (${g} % 365) end,
+  array['t' || (${g} % 10), 'p' || (${g} % 7)]`;
+
 async function addBigUser(sql: postgres.Sql, count: number): Promise<void> {
-  await sql`
-    insert into tasks (user_id, title, completed, created_at, updated_at)
-    select ${BIG_USER}, 'Big task ' || g, g % 2 = 0,
-           timestamptz '2026-02-01' + g * interval '1 second', timestamptz '2026-02-01' + g * interval '1 second'
-    from generate_series(1, ${count}) g order by g`;
+  await sql.unsafe(`
+    insert into tasks (user_id, title, completed, created_at, updated_at, priority, due_date, tags)
+    select '${BIG_USER}', 'Big task ' || g, g % 2 = 0,
+           timestamptz '2026-02-01' + g * interval '1 second', timestamptz '2026-02-01' + g * interval '1 second',
+           ${V2_FIELDS('g')}
+    from generate_series(1, ${count}) g order by g`);
 }
 
 /** The scale run's table: the big user plus filler users up to `total` rows. */
@@ -73,11 +86,12 @@ export async function loadScaleTable(
   try {
     await sql`truncate tasks`;
     await addBigUser(sql, bigUserTasks);
-    await sql`
-      insert into tasks (user_id, title, completed, created_at, updated_at)
+    await sql.unsafe(`
+      insert into tasks (user_id, title, completed, created_at, updated_at, priority, due_date, tags)
       select 'f' || (g % 20000), 'Filler ' || g, g % 3 = 0,
-             timestamptz '2026-03-01' + g * interval '1 millisecond', timestamptz '2026-03-01' + g * interval '1 millisecond'
-      from generate_series(1, ${total - bigUserTasks}) g`;
+             timestamptz '2026-03-01' + g * interval '1 millisecond', timestamptz '2026-03-01' + g * interval '1 millisecond',
+             ${V2_FIELDS('g')}
+      from generate_series(1, ${total - bigUserTasks}) g`);
     // VACUUM too: a fresh bulk load would otherwise start autovacuum during the measurement.
     await sql`vacuum analyze tasks`;
   } finally {

@@ -16,7 +16,14 @@ import { sql as drizzleSql } from 'drizzle-orm';
 import jwt from 'jsonwebtoken';
 import postgres from 'postgres';
 
-import { BIG_USER, loadScaleTable, resetDataset, taskIdsOf, type DatasetSize } from './dataset.js';
+import {
+  BIG_USER,
+  loadScaleTable,
+  resetDataset,
+  SCALE_TAG,
+  taskIdsOf,
+  type DatasetSize,
+} from './dataset.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const SMOKE = process.env.BENCH_SMOKE === '1';
@@ -366,10 +373,15 @@ async function main(): Promise<void> {
     let scale = '';
     const scaleChecks: string[] = [];
     if (!SMOKE && !PARTIAL) {
-      const scaleP50: Record<string, number[]> = { 'first page': [], 'deep page': [] };
+      const scaleP50: Record<string, number[]> = {
+        'first page': [],
+        'deep page': [],
+        tag: [],
+        due: [],
+      };
       const lines = [
-        '| rows in table | first page p50 ms | deep page (after the 9,000th) p50 ms |',
-        '| ---: | ---: | ---: |',
+        `| rows in table | first page p50 ms | deep page (after the 9,000th) p50 ms | tag=${SCALE_TAG} first page p50 ms | sort=due first page p50 ms |`,
+        '| ---: | ---: | ---: | ---: | ---: |',
       ];
       const bigToken = jwt.sign(
         { sub: BIG_USER, exp: Math.floor(Date.now() / 1000) + 3600 },
@@ -389,15 +401,38 @@ async function main(): Promise<void> {
           `/api/${BIG_USER}/tasks?limit=50&after=${String(deep?.id)}`,
           bigToken,
         );
-        lines.push(`| ${total.toLocaleString('en')} | ${first} | ${deepPage} |`);
+        const byTag = await p50Of(
+          server.url,
+          `/api/${BIG_USER}/tasks?limit=50&tag=${SCALE_TAG}`,
+          bigToken,
+        );
+        const byDue = await p50Of(server.url, `/api/${BIG_USER}/tasks?limit=50&sort=due`, bigToken);
+        lines.push(
+          `| ${total.toLocaleString('en')} | ${first} | ${deepPage} | ${byTag} | ${byDue} |`,
+        );
         scaleP50['first page']?.push(first);
         scaleP50['deep page']?.push(deepPage);
-        log(`bench: scale ${total} rows: first page p50 ${first} ms, deep page p50 ${deepPage} ms`);
+        scaleP50.tag?.push(byTag);
+        scaleP50.due?.push(byDue);
+        log(
+          `bench: scale ${total} rows: first page p50 ${first} ms, deep page ${deepPage} ms, tag= ${byTag} ms, sort=due ${byDue} ms`,
+        );
       }
       scale = lines.join('\n');
-      for (const [label, [small = 0, large = Infinity]] of Object.entries(scaleP50)) {
+      for (const label of ['first page', 'deep page']) {
+        const [small = 0, large = Infinity] = scaleP50[label] ?? [];
         scaleChecks.push(
           `${large <= small * 1.25 ? 'PASS' : 'MISS'} scale ${label}: p50 ${large} ms at 1,000,000 rows vs ${small} ms at 100,000 (target within 25%)`,
+        );
+      }
+      const defaultList = scaleP50['first page']?.[1] ?? 0;
+      for (const [label, query] of [
+        ['tag', `tag=${SCALE_TAG}`],
+        ['due', 'sort=due'],
+      ] as const) {
+        const p50 = scaleP50[label]?.[1] ?? Infinity;
+        scaleChecks.push(
+          `${p50 <= defaultList * 1.25 ? 'PASS' : 'MISS'} scale ${query}: p50 ${p50} ms vs the default list's ${defaultList} ms at 1,000,000 rows (target within 25%)`,
         );
       }
     }

@@ -1,8 +1,8 @@
 import { defineConfig } from 'drizzle-kit';
 
-// Only `db:generate` reads this: it diffs src/schema.ts against the committed migrations.
+// Only `db:generate` reads this: it diffs the table definitions against the committed migrations.
 export default defineConfig({
   dialect: 'postgresql',
-  schema: './src/schema.ts',
+  schema: './src/*/table.ts',
   out: './drizzle',
 });

@@ -8,7 +8,8 @@ import {
   createContextFactory,
   createOpenApiDocument,
   errorHeaders,
-  type TaskStore,
+  successStatusOf,
+  type TaskService,
   type TokenVerifier,
 } from '@todo/api';
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
@@ -39,7 +40,7 @@ const REST_MOUNT = '/api';
 
 export interface AppDependencies {
   config: Pick<Config, 'corsOrigins' | 'rateLimitPerMinute' | 'trustProxy'>;
-  tasks: TaskStore;
+  tasks: TaskService;
   verifier: TokenVerifier;
   /** Resolves when the database answers. */
   ping: () => Promise<void>;
@@ -104,10 +105,8 @@ export function createApp(deps: AppDependencies): Express {
               true,
             ),
           };
-        const path = paths?.[0];
-        if (path === 'tasks.create') return { status: 201 };
-        if (path === 'tasks.delete') return { status: 204 };
-        return {};
+        const status = successStatusOf(paths?.[0]);
+        return status === undefined ? {} : { status };
       },
     }),
   );

@@ -1,5 +1,5 @@
 /** The server process: configuration, database, migrations, listen, graceful shutdown. */
-import { createTaskStore, createTokenVerifier } from '@todo/api';
+import { createTaskService, createTokenVerifier } from '@todo/api';
 import { createDatabase } from '@todo/db';
 import { pino } from 'pino';
 
@@ -50,7 +50,7 @@ await database.migrate();
 
 const app = createApp({
   config,
-  tasks: createTaskStore(database.db),
+  tasks: createTaskService(database.db),
   verifier: createTokenVerifier({
     secret: config.auth.secret,
     jwks: config.auth.jwksUrl ? { url: config.auth.jwksUrl } : undefined,

@@ -157,6 +157,10 @@ describe('section 2: the task', () => {
       title: 'Buy milk',
       description: '2 litres, oat',
       completed: false,
+      priority: 'none',
+      due_date: null,
+      tags: [],
+      recurrence: null,
       created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/) as string,
       updated_at: task.created_at,
     });
@@ -566,7 +570,7 @@ describe('section 3: the list', () => {
   it.each([
     ['?status=done', 'status'],
     ['?status=', 'status'],
-    ['?sort=priority', 'sort'],
+    ['?sort=urgency', 'sort'],
     ['?order=up', 'order'],
     ['?limit=0', 'limit'],
     ['?limit=501', 'limit'],
@@ -613,7 +617,7 @@ describe('section 3: the page size', () => {
     // One insert: more rows than the default page, without 150 requests.
     await server.database.db
       .insert(tasks)
-      .values(Array.from({ length: STORED }, (_, i) => ({ userId: ALICE, title: `task ${i}` })));
+      .values(Array.from({ length: STORED }, (_, i) => ({ user_id: ALICE, title: `task ${i}` })));
   });
 
   it('when limit is 500, then it is accepted; without a limit, exactly the first 100 come back', async () => {

@@ -1,4 +1,4 @@
-import type { TaskStore } from './task-store.js';
+import type { TaskService } from './tasks/service.js';
 
 export interface AuthUser {
   /** The verified token's `sub`. */
@@ -8,11 +8,11 @@ export interface AuthUser {
 /** Injected dependencies plus what the request carries. */
 export interface Context {
   user: AuthUser | null;
-  tasks: TaskStore;
+  tasks: TaskService;
 }
 
 export interface ContextDependencies {
-  tasks: TaskStore;
+  tasks: TaskService;
 }
 
 export interface RequestAuth {

@@ -40,12 +40,23 @@ export class InvalidInputError extends Error {
   }
 }
 
-export function invalidInput(issues: ContractIssue[]): TRPCError {
-  return new TRPCError({
-    code: 'BAD_REQUEST',
-    message: PUBLIC_MESSAGES.validation,
-    cause: new InvalidInputError(issues),
-  });
+/** The task does not exist or is not the caller's: the two are never told apart. */
+export class NotFoundError extends Error {
+  override readonly name = 'NotFoundError';
+  constructor() {
+    super(PUBLIC_MESSAGES.notFound);
+  }
+}
+
+/** Domain errors and the tRPC code each one is answered with. */
+function domainError(error: unknown): TRPCError | undefined {
+  if (error instanceof InvalidInputError) {
+    return new TRPCError({ code: 'BAD_REQUEST', message: error.message, cause: error });
+  }
+  if (error instanceof NotFoundError) {
+    return new TRPCError({ code: 'NOT_FOUND', message: error.message, cause: error });
+  }
+  return undefined;
 }
 
 function toPath(path: readonly PropertyKey[]): (string | number)[] {
@@ -72,6 +83,8 @@ export function toTRPCError(error: unknown): TRPCError {
       cause,
     });
   }
+  const domain = domainError(cause);
+  if (domain) return domain;
   if (error instanceof TRPCError) return error;
   return new TRPCError({
     code: 'INTERNAL_SERVER_ERROR',

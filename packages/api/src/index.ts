@@ -2,8 +2,9 @@ export { appRouter } from './root.js';
 export type { AppRouter } from './root.js';
 export { createContextFactory } from './context.js';
 export type { AuthUser, Context, ContextDependencies, RequestAuth } from './context.js';
-export { createTaskStore } from './task-store.js';
-export type { TaskChanges, TaskFields, TaskListQuery, TaskStore } from './task-store.js';
+export { createTaskService } from './tasks/service.js';
+export type { NewTask, TagCount, TaskFields, TaskListQuery, TaskService } from './tasks/service.js';
+export { successStatusOf } from './success-status.js';
 export { createHs256Verifier } from './auth/hs256.js';
 export { createJwksVerifier, JWKS_ALGORITHMS, RemoteKeyStore } from './auth/jwks.js';
 export type { JwksOptions } from './auth/jwks.js';
@@ -17,6 +18,8 @@ export type { AuthFailureReason, TokenVerifier, VerifiedToken } from './auth/ver
 export {
   errorHeaders,
   formatError,
+  InvalidInputError,
+  NotFoundError,
   PUBLIC_MESSAGES,
   RETRY_AFTER_SECONDS,
   toTRPCError,
@@ -28,15 +31,18 @@ export type { ApiMeta } from './trpc.js';
 export {
   CompleteTaskInput,
   CreateTaskInput,
+  DEFAULT_ORDER,
   DeleteTaskInput,
   GetTaskInput,
+  ListTagsInput,
   ListTasksInput,
   PatchTaskInput,
   SortOrder,
+  TagList,
   TaskList,
-  TaskSchema,
   TaskSort,
   TaskStatus,
   UpdateTaskInput,
-} from './contract/tasks.js';
-export type { Task } from './contract/tasks.js';
+} from './tasks/contract.js';
+export { TaskSchema } from './tasks/model.js';
+export type { Task } from './tasks/model.js';

@@ -1,12 +1,13 @@
 /**
  * The OpenAPI document of the REST surface, generated from the procedures' meta and then
  * corrected where trpc-to-openapi cannot express the contract (trpc/trpc-openapi#251: it
- * documents every success as 200): 201 for create, a content-less 204 for delete, an optional
- * body for complete, and the contract's error body for every error response.
+ * documents every success as 200): each procedure's `successStatus` (201, or a content-less
+ * 204), an optional body for complete, and the one error body for every error response.
  */
 import { generateOpenApiDocument, type OpenAPIObject } from 'trpc-to-openapi';
 
 import { appRouter } from './root.js';
+import { successStatusesByOperation } from './success-status.js';
 
 export interface OpenApiOptions {
   /** Where the REST surface is mounted, e.g. `http://localhost:8000/api` or `/api`. */
@@ -79,15 +80,13 @@ export function createOpenApiDocument(options: OpenApiOptions): OpenAPIObject {
   });
 
   const all = operations(document);
-  const create = operation(all, 'post /{user_id}/tasks');
-  if (create.responses?.['200']) {
-    create.responses['201'] = create.responses['200'];
-    delete create.responses['200'];
-  }
-  const remove = operation(all, 'delete /{user_id}/tasks/{id}');
-  if (remove.responses) {
-    delete remove.responses['200'];
-    remove.responses['204'] = { description: 'Deleted; no body' };
+  for (const [key, success] of successStatusesByOperation()) {
+    const op = operation(all, key);
+    const documented = op.responses?.['200'];
+    if (!op.responses || !documented) continue;
+    delete op.responses['200'];
+    op.responses[String(success.status)] =
+      success.status === 204 ? { description: success.description } : documented;
   }
   for (const op of all.values()) {
     // A path parameter is always required; the generator can lose that through a preprocess pipe.

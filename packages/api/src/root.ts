@@ -1,8 +1,9 @@
-import { tasksRouter } from './routers/tasks.js';
+import { tagsRouter, tasksRouter } from './tasks/router.js';
 import { router } from './trpc.js';
 
 export const appRouter = router({
   tasks: tasksRouter,
+  tags: tagsRouter,
 });
 
 export type AppRouter = typeof appRouter;

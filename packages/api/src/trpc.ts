@@ -11,6 +11,8 @@ import { formatError, PUBLIC_MESSAGES, toTRPCError } from './errors.js';
  */
 // eslint-disable-next-line @typescript-eslint/consistent-type-definitions -- must be a type alias (see above)
 export type ApiMeta = {
+  /** The HTTP status of a successful call over REST when it is not 200. */
+  successStatus?: 201 | 204;
   openapi?: {
     method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
     path: `/${string}`;
@@ -33,7 +35,6 @@ const t = initTRPC
   });
 
 export const router = t.router;
-export const createCallerFactory = t.createCallerFactory;
 
 /**
  * The checks every procedure kind is made of. Each kind is ONE tRPC middleware: tRPC copies its
@@ -57,14 +58,6 @@ function requireOwner(raw: unknown, user: NonNullable<Context['user']>): void {
     throw new TRPCError({ code: 'FORBIDDEN', message: PUBLIC_MESSAGES.forbidden });
   }
 }
-
-/** Every procedure: thrown errors are mapped once (unavailable → 503, unknown → generic 500). */
-export const publicProcedure = t.procedure.use(async ({ next }) => mapErrors(await next()));
-
-/** Requires a verified user and narrows `ctx.user` for what follows. */
-export const protectedProcedure = t.procedure.use(async ({ ctx, next }) =>
-  mapErrors(await next({ ctx: { user: requireUser(ctx.user) } })),
-);
 
 /**
  * A user's own tasks: a verified user (401) whose `sub` equals `user_id` (403). Checked on the

@@ -2,7 +2,7 @@ import type { OpenApiMeta } from 'trpc-to-openapi';
 import { describe, expectTypeOf, it } from 'vitest';
 import type { z } from 'zod';
 
-import type { Task, TaskSchema } from '../src/contract/tasks.js';
+import type { Task, TaskSchema } from '../src/tasks/model.js';
 import type { ApiMeta } from '../src/trpc.js';
 
 describe('when the router meta type is compared with trpc-to-openapi’s', () => {

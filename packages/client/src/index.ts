@@ -20,6 +20,10 @@ export type UpdateTaskInput = RouterInputs['tasks']['update'];
 export type PatchTaskInput = RouterInputs['tasks']['patch'];
 export type DeleteTaskInput = RouterInputs['tasks']['delete'];
 export type CompleteTaskInput = RouterInputs['tasks']['complete'];
+export type ListTagsInput = RouterInputs['tags']['list'];
+/** A tag and how many of the user's tasks carry it. */
+export type TagCount = RouterOutputs['tags']['list'][number];
+export type TaskPriority = Task['priority'];
 
 type MaybePromise<T> = T | Promise<T>;
 

@@ -22,15 +22,24 @@ const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 const SECRET = 'client-package-test-secret-32-bytes-long';
 
 const CONSUMER = `
-import { createTodoClient, toContractError, type CreateTaskInput, type Task, type TodoClient } from '@todo/client';
+import { createTodoClient, toContractError, type CreateTaskInput, type Task, type TagCount, type TaskPriority, type TodoClient } from '@todo/client';
 
 export async function run(url: string, token: string, userId: string): Promise<string[]> {
   let tokenCalls = 0;
   const client = createTodoClient({ url, getToken: () => { tokenCalls++; return token; } });
-  const input: CreateTaskInput = { user_id: userId, title: ' from the consumer ' };
+  const priority: TaskPriority = 'high';
+  const input: CreateTaskInput = {
+    user_id: userId, title: ' from the consumer ', priority, due_date: '2026-12-01',
+    tags: [' Home', 'errand'], recurrence: 'FREQ=WEEKLY',
+  };
   const created: Task = await client.tasks.create.mutate(input);
   const title: string = created.title;
-  const list: Task[] = await client.tasks.list.query({ user_id: userId, sort: 'title', order: 'asc', limit: 10 });
+  const due: string | null = created.due_date;
+  const list: Task[] = await client.tasks.list.query({
+    user_id: userId, sort: 'due', order: 'asc', tag: 'home', priority: 'high', due_from: '2026-11-01', limit: 10,
+  });
+  const tags: TagCount[] = await client.tags.list.query({ user_id: userId });
+  const moved = await client.tasks.complete.mutate({ user_id: userId, id: created.id });
   const one = await client.tasks.get.query({ user_id: userId, id: created.id });
   const updated = await client.tasks.update.mutate({ user_id: userId, id: created.id, title: 'replaced', description: 'd' });
   const patched = await client.tasks.patch.mutate({ user_id: userId, id: created.id, completed: true });
@@ -44,7 +53,9 @@ export async function run(url: string, token: string, userId: string): Promise<s
   }
   const description: string | null = updated.description;
   return [title, String(list.length), one.title, String(description), String(patched.completed),
-    String(toggled.completed), String(removed), missing, String(tokenCalls > 0)];
+    String(toggled.completed), String(removed), missing, String(tokenCalls > 0),
+    String(due), created.tags.join(','), tags.map((t) => t.tag + ':' + String(t.count)).join(','),
+    String(moved.due_date), String(moved.completed)];
 }
 
 export function typeErrors(client: TodoClient): void {
@@ -58,6 +69,12 @@ export function typeErrors(client: TodoClient): void {
   void client.tasks.complete.mutate({ user_id: 'u', id: 1, completed: 'true' });
   // @ts-expect-error there is no such procedure
   void client.tasks.archive.mutate({ user_id: 'u', id: 1 });
+  // @ts-expect-error priority is one of none, low, medium, high
+  void client.tasks.patch.mutate({ user_id: 'u', id: 1, priority: 'urgent' });
+  // @ts-expect-error tags are an array of strings
+  void client.tasks.create.mutate({ user_id: 'u', title: 't', tags: 'home' });
+  // @ts-expect-error sort is one of the contract's sorts
+  void client.tasks.list.query({ user_id: 'u', sort: 'colour' });
 }
 `;
 
@@ -230,11 +247,17 @@ describe('when a strict TypeScript consumer uses the installed package', () => {
       '1',
       'from the consumer',
       'd',
-      'true',
+      // A recurring task: completing it moves it on instead.
+      'false',
       'false',
       'undefined',
       'NOT_FOUND',
       'true',
+      '2026-12-01',
+      'home,errand',
+      'errand:1,home:1',
+      '2026-12-08',
+      'false',
     ];
 
     for (const runner of ['run.mjs', 'run.cjs']) {

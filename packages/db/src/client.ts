@@ -33,8 +33,11 @@ export interface DatabaseOptions {
 export interface Database {
   readonly db: TaskDb;
   readonly driver: 'postgres' | 'pglite';
-  /** Applies the committed migrations; safe on every start and from concurrent processes. */
-  migrate(): Promise<void>;
+  /**
+   * Applies the committed migrations; safe on every start and from concurrent processes.
+   * `folder`: another migrations folder (tests that start from an older schema).
+   */
+  migrate(folder?: string): Promise<void>;
   /** Resolves when the database answers `select 1`; rejects (classified) when it does not. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -79,7 +82,7 @@ function createPostgres(databaseUrl: string, options: DatabaseOptions): Database
   return {
     db,
     driver: 'postgres',
-    migrate: () => migratePostgres(url),
+    migrate: (folder) => migratePostgres(url, folder),
     ping: () => ping(db),
     close: () => client.end({ timeout: 5 }),
   };
@@ -87,20 +90,23 @@ function createPostgres(databaseUrl: string, options: DatabaseOptions): Database
 
 /** PGlite is loaded only when used: a server on PostgreSQL never pays its memory. */
 async function createPglite(options: DatabaseOptions): Promise<Database> {
-  const [{ PGlite }, { drizzle: drizzlePglite }] = await Promise.all([
+  const [{ PGlite }, { btree_gin }, { drizzle: drizzlePglite }] = await Promise.all([
     import('@electric-sql/pglite'),
+    import('@electric-sql/pglite/contrib/btree_gin'),
     import('drizzle-orm/pglite'),
   ]);
   const dataDir = options.dataDir ?? DEFAULT_PGLITE_DIR;
   const inMemory = dataDir.startsWith('memory://');
   if (!inMemory) await mkdir(dataDir, { recursive: true });
-  const client = inMemory ? new PGlite() : new PGlite(dataDir);
+  // btree_gin: the tag index keys on (user_id, tags); the migration creates the extension.
+  const extensions = { btree_gin };
+  const client = inMemory ? new PGlite({ extensions }) : new PGlite(dataDir, { extensions });
   await client.waitReady;
   const db = drizzlePglite(client, { schema, logger: queryLogger(options.onQuery) });
   return {
     db,
     driver: 'pglite',
-    migrate: () => migratePglite(db),
+    migrate: (folder) => migratePglite(db, folder),
     ping: () => ping(db),
     close: () => client.close(),
   };

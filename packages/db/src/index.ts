@@ -7,25 +7,25 @@ export {
   errorCode,
   isUnavailable,
 } from './errors.js';
-export { tasks } from './schema.js';
-export type { TaskRow } from './schema.js';
+export { PRIORITIES, tasks, taskPriority } from './tasks/table.js';
+export type { TaskPriority, TaskRow, TaskWrite, WritableColumn } from './tasks/table.js';
 export {
   createTask,
   deleteTask,
   getTask,
+  getTaskForUpdate,
+  listTags,
   listTasks,
-  patchTask,
-  replaceTask,
-  setTaskCompleted,
-  toggleTask,
-} from './tasks.queries.js';
+  updateTask,
+} from './tasks/queries.js';
 export type {
+  ListFilters,
   ListTasksOptions,
   ListTasksResult,
   NewTask,
   SortOrder,
-  TaskPatch,
-  TaskReplacement,
+  TagCount,
+  TaskChange,
   TaskSort,
   TaskStatus,
-} from './tasks.queries.js';
+} from './tasks/queries.js';

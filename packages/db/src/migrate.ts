@@ -6,7 +6,7 @@ import { migrate as migrateWithPostgres } from 'drizzle-orm/postgres-js/migrator
 import postgres from 'postgres';
 
 /** The committed drizzle-kit output; `../drizzle` from both src/ and dist/. */
-const migrationsFolder = fileURLToPath(new URL('../drizzle', import.meta.url));
+export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../drizzle', import.meta.url));
 
 /** Any fixed 64-bit key; only our migrations take it. */
 const MIGRATION_LOCK_KEY = 7_311_042_118;
@@ -17,7 +17,10 @@ const MIGRATION_LOCK_KEY = 7_311_042_118;
  * dedicated connection serialises them; the second then finds every migration applied. Session
  * locks do not survive PgBouncer transaction pooling, so give migrations a direct URL.
  */
-export async function migratePostgres(url: string): Promise<void> {
+export async function migratePostgres(
+  url: string,
+  migrationsFolder = MIGRATIONS_FOLDER,
+): Promise<void> {
   const client = postgres(url, { max: 1, onnotice: () => undefined });
   try {
     await client`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
@@ -34,6 +37,7 @@ export async function migratePostgres(url: string): Promise<void> {
 /** PGlite is one connection in one process: nothing can run beside it. */
 export async function migratePglite<TSchema extends Record<string, unknown>>(
   db: PgliteDatabase<TSchema>,
+  migrationsFolder = MIGRATIONS_FOLDER,
 ): Promise<void> {
   const { migrate: migrateWithPglite } = await import('drizzle-orm/pglite/migrator');
   await migrateWithPglite(db, { migrationsFolder });

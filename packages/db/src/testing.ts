@@ -1,8 +1,13 @@
 import { randomBytes } from 'node:crypto';
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
+import type { SQL } from 'drizzle-orm';
 import postgres from 'postgres';
 
-import { createDatabase, type Database, type DatabaseOptions } from './client.js';
+import { createDatabase, type Database, type DatabaseOptions, type TaskDb } from './client.js';
+import { MIGRATIONS_FOLDER } from './migrate.js';
 
 export interface TestDatabase extends Database {
   /** The URL of the fresh database (PostgreSQL only). */
@@ -59,4 +64,48 @@ export async function createEmptyDatabase(
     url: url.toString(),
     drop: () => asAdmin(adminUrl, `drop database if exists "${name}" with (force)`),
   };
+}
+
+interface Journal {
+  entries: { tag: string }[];
+}
+
+/**
+ * A migrations folder holding the committed migrations up to and including `tag` (e.g.
+ * `0000_init`): for `database.migrate(folder)`, to build a database as an older release left it.
+ */
+async function committedJournal(): Promise<Journal> {
+  return JSON.parse(
+    await readFile(join(MIGRATIONS_FOLDER, 'meta/_journal.json'), 'utf8'),
+  ) as Journal;
+}
+
+/** The tags of every committed migration, oldest first. */
+export async function committedMigrations(): Promise<string[]> {
+  return (await committedJournal()).entries.map((entry) => entry.tag);
+}
+
+export async function migrationsUpTo(
+  tag: string,
+): Promise<{ folder: string; remove(): Promise<void> }> {
+  const journal = await committedJournal();
+  const last = journal.entries.findIndex((entry) => entry.tag === tag);
+  if (last < 0) throw new Error(`no migration ${tag}`);
+  const entries = journal.entries.slice(0, last + 1);
+  const folder = await mkdtemp(join(tmpdir(), 'todo-migrations-'));
+  await mkdir(join(folder, 'meta'));
+  await writeFile(join(folder, 'meta/_journal.json'), JSON.stringify({ ...journal, entries }));
+  for (const entry of entries) {
+    await copyFile(join(MIGRATIONS_FOLDER, `${entry.tag}.sql`), join(folder, `${entry.tag}.sql`));
+  }
+  return { folder, remove: () => rm(folder, { recursive: true, force: true }) };
+}
+
+/**
+ * The rows of a raw statement on either driver (postgres.js answers an array, PGlite an object
+ * with `rows`), for tests that inspect the database itself.
+ */
+export async function rowsOf<T>(db: TaskDb, query: SQL): Promise<T[]> {
+  const result: unknown = await db.execute(query);
+  return (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as T[];
 }

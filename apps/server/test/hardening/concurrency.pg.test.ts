@@ -63,7 +63,7 @@ describe('when 10 users create 500 tasks at once', () => {
     expect(rows).toHaveLength(500);
     expect(new Set(rows.map((r) => r.id)).size).toBe(500);
     for (const user of users) {
-      const own = rows.filter((r) => r.userId === user);
+      const own = rows.filter((r) => r.user_id === user);
       expect(own).toHaveLength(50);
       expect(own.filter((r) => !r.title.startsWith(`${user} #`))).toEqual([]);
     }

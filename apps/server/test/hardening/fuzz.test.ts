@@ -49,7 +49,7 @@ async function bobDigest(): Promise<string> {
   const rows = await server.database.db
     .select()
     .from(tasks)
-    .where(eq(tasks.userId, BOB))
+    .where(eq(tasks.user_id, BOB))
     .orderBy(asc(tasks.id));
   return createHash('sha256').update(JSON.stringify(rows)).digest('hex');
 }
@@ -110,11 +110,58 @@ const anyJson: fc.Arbitrary<unknown> = fc.oneof(
   })).deep,
 );
 
+/** Values of the v2 fields as the contract's rules see them: valid, at the edges, and wrong. */
+const priorityValue = fc.oneof(
+  fc.constantFrom('none', 'low', 'medium', 'high'),
+  fc.constantFrom('HIGH', 'urgent', '', 3),
+);
+const dateValue = fc.oneof(
+  fc.constantFrom('2026-12-01', '2028-02-29', '0001-01-01', '9999-12-31'),
+  fc.constantFrom('2026-02-30', '2026-13-01', '26-1-1', '0000-01-01', '2027-02-29', '2026-12-1'),
+  fc
+    .date({ min: new Date('0001-01-01'), max: new Date('9999-12-31'), noInvalidDate: true })
+    .map((date) => date.toISOString().slice(0, 10)),
+);
+const tagValue = fc.oneof(
+  fc.constantFrom('home', ' Home ', 'WORK', 'x'.repeat(40), '😀'.repeat(40)),
+  fc.constantFrom('', '  ', 'a,b', 'tab\there', '\u0085', 'x'.repeat(41), '\u0000'),
+  weirdString,
+);
+const tagsValue = fc.oneof(
+  fc.array(tagValue, { maxLength: 25 }),
+  fc.array(fc.constantFrom('a', 'A', ' a'), { minLength: 15, maxLength: 30 }),
+  anyJson,
+);
+const recurrenceValue = fc.oneof(
+  fc.constantFrom(
+    'FREQ=DAILY',
+    'FREQ=WEEKLY;BYDAY=MO,FR',
+    'INTERVAL=2;FREQ=MONTHLY',
+    'FREQ=MONTHLY;BYDAY=-1FR',
+    'FREQ=DAILY;INTERVAL=3;UNTIL=20261203',
+    'FREQ=YEARLY',
+  ),
+  fc.constantFrom(
+    'RRULE:FREQ=DAILY',
+    'FREQ=DAILY;COUNT=3',
+    'freq=daily',
+    'FREQ=WEEKLY;BYDAY=1MO',
+    'FREQ=DAILY;FREQ=DAILY',
+    'FREQ=MONTHLY;BYMONTHDAY=32',
+    '',
+  ),
+  weirdString,
+);
+
 const taskBody = fc.record(
   {
     title: fc.oneof(weirdString, anyJson),
     description: fc.oneof(weirdString, fc.constant(null), anyJson),
     completed: fc.oneof(fc.boolean(), anyJson),
+    priority: fc.oneof(priorityValue, anyJson),
+    due_date: fc.oneof(dateValue, fc.constant(null), anyJson),
+    tags: tagsValue,
+    recurrence: fc.oneof(recurrenceValue, fc.constant(null), anyJson),
     id: anyJson,
     user_id: fc.oneof(fc.constant(BOB), anyJson),
     created_at: anyJson,
@@ -124,14 +171,23 @@ const taskBody = fc.record(
 );
 
 /** What the contract accepts (from its own rules), so the success paths are exercised too. */
-const validBody = fc.record(
-  {
-    title: fc.string({ minLength: 1, maxLength: 60 }).filter((t) => t.trim().length > 0),
-    description: fc.option(fc.string({ maxLength: 120 }), { nil: null }),
-    completed: fc.boolean(),
-  },
-  { requiredKeys: ['title'] },
-);
+const validBody = fc
+  .record(
+    {
+      title: fc.string({ minLength: 1, maxLength: 60 }).filter((t) => t.trim().length > 0),
+      description: fc.option(fc.string({ maxLength: 120 }), { nil: null }),
+      completed: fc.boolean(),
+      priority: fc.constantFrom('none', 'low', 'medium', 'high'),
+      due_date: fc.option(fc.constantFrom('2026-12-01', '2026-01-31', '2028-02-29'), { nil: null }),
+      tags: fc.array(fc.constantFrom('home', 'Work', ' errand '), { maxLength: 3 }),
+      recurrence: fc.option(fc.constantFrom('FREQ=DAILY', 'FREQ=MONTHLY', 'FREQ=WEEKLY;BYDAY=MO'), {
+        nil: null,
+      }),
+    },
+    { requiredKeys: ['title'] },
+  )
+  // A recurring task needs a due date: keep the valid bodies valid.
+  .map((body) => (body.recurrence && !body.due_date ? { ...body, due_date: '2026-12-01' } : body));
 
 /**
  * JSON text nested from just under the depth limit to far beyond it (written as text: building
@@ -223,6 +279,7 @@ const userSegment = fc.oneof(
 
 const path = fc.oneof(
   { weight: 3, arbitrary: fc.tuple(userSegment).map(([u]) => `/api/${u}/tasks`) },
+  fc.tuple(userSegment).map(([u]) => `/api/${u}/tags`),
   fc.tuple(userSegment, idSegment).map(([u, id]) => `/api/${u}/tasks/${id}`),
   fc.tuple(userSegment, idSegment).map(([u, id]) => `/api/${u}/tasks/${id}/complete`),
   fc.tuple(userSegment, weirdString).map(([u, junk]) => `/api/${u}/${encodeURIComponent(junk)}`),
@@ -245,6 +302,14 @@ const queryValue = fc.oneof(
     'created',
     'updated',
     'title',
+    'due',
+    'priority',
+    'none',
+    'high',
+    'home',
+    ' Home ',
+    '2026-12-01',
+    '2026-02-30',
     'asc',
     'desc',
     '1',
@@ -258,7 +323,20 @@ const queryValue = fc.oneof(
 const query = fc
   .array(
     fc.tuple(
-      fc.constantFrom('status', 'sort', 'order', 'q', 'limit', 'after', 'junk', 'limit'),
+      fc.constantFrom(
+        'status',
+        'sort',
+        'order',
+        'q',
+        'limit',
+        'after',
+        'junk',
+        'limit',
+        'priority',
+        'tag',
+        'due_from',
+        'due_to',
+      ),
       queryValue,
     ),
     { maxLength: 4 },
@@ -319,13 +397,23 @@ function expectContractAnswer(status: number, headers: Headers, text: string): v
   expect(headers.get('content-type')).toMatch(/^application\/json/);
   const body: unknown = JSON.parse(text);
   if (status < 300) {
+    if (Array.isArray(body) && body.every((item) => 'tag' in (item as object))) {
+      for (const item of body as Record<string, unknown>[]) {
+        expect(Object.keys(item).sort()).toEqual(['count', 'tag']);
+      }
+      return;
+    }
     const tasks = Array.isArray(body) ? body : [body];
     for (const task of tasks as Record<string, unknown>[]) {
       expect(Object.keys(task).sort()).toEqual([
         'completed',
         'created_at',
         'description',
+        'due_date',
         'id',
+        'priority',
+        'recurrence',
+        'tags',
         'title',
         'updated_at',
         'user_id',
@@ -357,6 +445,7 @@ const PROCEDURES = [
   'tasks.patch',
   'tasks.delete',
   'tasks.complete',
+  'tags.list',
 ];
 
 /** An input as text: the contract's shapes for Alice or Bob, arbitrary JSON, or deep nesting. */
@@ -371,6 +460,12 @@ const trpcInput = fc.oneof(
           title: fc.oneof(weirdString, anyJson),
           completed: fc.oneof(fc.boolean(), anyJson),
           limit: fc.oneof(fc.integer({ min: 0, max: 600 }), anyJson),
+          priority: priorityValue,
+          due_date: fc.oneof(dateValue, fc.constant(null)),
+          tags: tagsValue,
+          recurrence: fc.oneof(recurrenceValue, fc.constant(null)),
+          tag: tagValue,
+          sort: fc.constantFrom('due', 'priority', 'title', 'nope'),
         },
         { requiredKeys: ['user_id'] },
       )

@@ -1,7 +1,8 @@
 /**
  * Model-based: random sequences of create, put, patch, toggle, set, delete and list by two users,
- * each step checked against an in-memory model of the contract (ownership, values, updated_at
- * moving only on change, list filters and orders). Seeded: MODEL_SEED=<n> replays a run.
+ * each step checked against an in-memory model of the contract (ownership, values, the v2 fields
+ * and their normalisation, updated_at moving only on change, recurring tasks moving on instead of
+ * completing, list filters, sorts and keyset pages). Seeded: MODEL_SEED=<n> replays a run.
  */
 import type { Task as TaskBody } from '@todo/api';
 import { tasks } from '@todo/db';
@@ -65,24 +66,33 @@ function expectWrite(
   expected: Partial<TaskBody>,
 ) {
   if (!before) {
-    expect(reply.status).toBe(404);
+    expect(reply.status, JSON.stringify(reply.body)).toBe(404);
     return;
   }
-  expect(reply.status).toBe(200);
+  expect(reply.status, JSON.stringify(reply.body)).toBe(200);
   const after = reply.body as TaskBody;
   const next = { ...before, ...expected };
   expect({ ...after, updated_at: '' }).toEqual({ ...next, updated_at: '' });
-  const changed = (['title', 'description', 'completed'] as const).some(
-    (field) => next[field] !== before[field],
+  const changed = WRITABLE.some(
+    (field) => JSON.stringify(next[field]) !== JSON.stringify(before[field]),
   );
   if (changed) {
-    // Millisecond timestamps: two writes within one millisecond share it, so "not earlier".
-    expect(Date.parse(after.updated_at)).toBeGreaterThanOrEqual(Date.parse(before.updated_at));
+    expect(Date.parse(after.updated_at)).toBeGreaterThan(Date.parse(before.updated_at));
   } else {
     expect(after.updated_at).toBe(before.updated_at);
   }
   model.tasks.set(after.id, after);
 }
+
+const WRITABLE = [
+  'title',
+  'description',
+  'completed',
+  'priority',
+  'due_date',
+  'tags',
+  'recurrence',
+] as const;
 
 // Titles from a small alphabet with case and spaces: duplicates and ties are common, and
 // lower() sorts the same everywhere.
@@ -91,21 +101,91 @@ const title = fc
   .filter((t) => t.trim().length > 0);
 const description = fc.option(fc.string({ maxLength: 8 }), { nil: null });
 const user = fc.constantFrom(...USERS);
+const priority = fc.constantFrom('none', 'low', 'medium', 'high');
+// Few dates, so equal due dates are common; the range crosses a month end.
+const DATES = ['2026-11-29', '2026-11-30', '2026-12-01', '2026-12-03'] as const;
+const dueDate = fc.option(fc.constantFrom(...DATES), { nil: null });
+// Tags as a client might send them: case and spaces vary, duplicates after normalisation.
+const tags = fc.array(fc.constantFrom('home', ' Home', 'WORK', 'work ', 'x'), { maxLength: 4 });
+const normalTags = (raw: string[]) => [...new Set(raw.map((t) => t.trim().toLowerCase()))];
+
+/**
+ * The rules the model generates, with their next occurrence worked out by day arithmetic (the
+ * recurrence engine itself is tested against hand-worked RFC 5545 cases elsewhere).
+ */
+const RULES: Record<string, { days: number; until?: string }> = {
+  'FREQ=DAILY': { days: 1 },
+  'FREQ=WEEKLY': { days: 7 },
+  'FREQ=DAILY;INTERVAL=2': { days: 2 },
+  'FREQ=DAILY;UNTIL=20261201': { days: 1, until: '2026-12-01' },
+};
+const recurrence = fc.option(fc.constantFrom(...Object.keys(RULES)), { nil: null });
+
+function nextDue(rule: string, due: string): string | null {
+  const { days, until } = RULES[rule] ?? { days: 0 };
+  const next = new Date(Date.parse(`${due}T00:00:00Z`) + days * 86_400_000)
+    .toISOString()
+    .slice(0, 10);
+  return until !== undefined && next > until ? null : next;
+}
+
+/**
+ * What a write does to a task, recurrence included: a recurring task without a due date is a
+ * 400 (null), and completing a recurring task moves its due date on instead, unless the rule
+ * has no further occurrence.
+ */
+function applyWrite(before: TaskBody, fields: Partial<TaskBody>): Partial<TaskBody> | null {
+  const next = { ...before, ...fields };
+  if (next.recurrence === null) return fields;
+  if (next.due_date === null) return null;
+  if (before.completed || !next.completed) return fields;
+  const moved = nextDue(next.recurrence, next.due_date);
+  return moved === null ? fields : { ...fields, completed: false, due_date: moved };
+}
+
+/** A write's answer: 404 for no task of the user's, 400 for a rule broken, else as applied. */
+function expectRuleWrite(
+  model: Model,
+  before: TaskBody | undefined,
+  reply: { status: number; body: unknown },
+  fields: Partial<TaskBody>,
+) {
+  const applied = before ? applyWrite(before, fields) : fields;
+  if (applied === null) {
+    expect(reply.status, JSON.stringify(reply.body)).toBe(400);
+    return;
+  }
+  expectWrite(model, before, reply, applied);
+}
+
+/** The v2 fields a request may carry, each present or not. */
+const v2Fields = fc.record({ priority, due_date: dueDate, tags, recurrence }, { requiredKeys: [] });
 
 type Command = fc.AsyncCommand<Model, object>;
 
 const commands: fc.Arbitrary<Command>[] = [
   fc
-    .record({ user, title, description, completed: fc.option(fc.boolean(), { nil: undefined }) })
+    .record({
+      user,
+      title,
+      description,
+      completed: fc.option(fc.boolean(), { nil: undefined }),
+      v2: v2Fields,
+    })
     .map((c): Command => ({
       check: () => true,
-      toString: () => `create(${c.user}, ${JSON.stringify(c.title)})`,
+      toString: () => `create(${c.user}, ${JSON.stringify(c.title)}, ${JSON.stringify(c.v2)})`,
       async run(model) {
         const reply = await send(c.user, 'POST', '/tasks', {
           title: c.title,
           description: c.description,
           completed: c.completed,
+          ...c.v2,
         });
+        if (typeof c.v2.recurrence === 'string' && (c.v2.due_date ?? null) === null) {
+          expect(reply.status).toBe(400);
+          return;
+        }
         expect(reply.status).toBe(201);
         const created = reply.body as TaskBody;
         expect(created).toMatchObject({
@@ -113,7 +193,12 @@ const commands: fc.Arbitrary<Command>[] = [
           title: c.title.trim(),
           description: c.description === '' ? null : c.description,
           completed: c.completed ?? false,
+          priority: c.v2.priority ?? 'none',
+          due_date: c.v2.due_date ?? null,
+          tags: normalTags(c.v2.tags ?? []),
+          recurrence: c.v2.recurrence ?? null,
         });
+        expect(created.updated_at).toBe(created.created_at);
         expect([...model.tasks.keys(), ...model.deleted]).not.toContain(created.id);
         model.tasks.set(created.id, created);
       },
@@ -125,10 +210,11 @@ const commands: fc.Arbitrary<Command>[] = [
       title,
       description: fc.option(description, { nil: undefined }),
       completed: fc.option(fc.boolean(), { nil: undefined }),
+      v2: v2Fields,
     })
     .map((c): Command => ({
       check: () => true,
-      toString: () => `put(${c.user}, #${c.pick})`,
+      toString: () => `put(${c.user}, #${c.pick}, ${JSON.stringify(c.v2)})`,
       async run(model) {
         const id = target(model, c.pick);
         const before = ownedBy(model, id, c.user);
@@ -136,13 +222,22 @@ const commands: fc.Arbitrary<Command>[] = [
           title: c.title,
           description: c.description,
           completed: c.completed,
+          ...c.v2,
         });
+        // A body that sets a recurrence and clears the due date is refused on its own (400 before 404).
+        if (typeof c.v2.recurrence === 'string' && c.v2.due_date === null) {
+          expect(reply.status).toBe(400);
+          return;
+        }
         const description =
           c.description === undefined || c.description === '' ? null : c.description;
-        expectWrite(model, before, reply, {
+        // Absent v2 fields (and completed) are left as they are: a v1 PUT never wipes them.
+        expectRuleWrite(model, before, reply, {
           title: c.title.trim(),
           description,
           ...(c.completed === undefined ? {} : { completed: c.completed }),
+          ...c.v2,
+          ...(c.v2.tags === undefined ? {} : { tags: normalTags(c.v2.tags) }),
         });
       },
     })),
@@ -152,21 +247,32 @@ const commands: fc.Arbitrary<Command>[] = [
       pick: fc.nat(),
       title: fc.option(title, { nil: undefined }),
       completed: fc.option(fc.boolean(), { nil: undefined }),
+      v2: v2Fields,
     })
-    .filter((c) => c.title !== undefined || c.completed !== undefined)
+    .filter(
+      (c) => c.title !== undefined || c.completed !== undefined || Object.keys(c.v2).length > 0,
+    )
     .map((c): Command => ({
       check: () => true,
-      toString: () => `patch(${c.user}, #${c.pick})`,
+      toString: () => `patch(${c.user}, #${c.pick}, ${JSON.stringify(c)})`,
       async run(model) {
         const id = target(model, c.pick);
         const before = ownedBy(model, id, c.user);
         const reply = await send(c.user, 'PATCH', `/tasks/${id}`, {
           title: c.title,
           completed: c.completed,
+          ...c.v2,
         });
-        expectWrite(model, before, reply, {
+        // A body that sets a recurrence and clears the due date is refused on its own (400 before 404).
+        if (typeof c.v2.recurrence === 'string' && c.v2.due_date === null) {
+          expect(reply.status).toBe(400);
+          return;
+        }
+        expectRuleWrite(model, before, reply, {
           ...(c.title === undefined ? {} : { title: c.title.trim() }),
           ...(c.completed === undefined ? {} : { completed: c.completed }),
+          ...c.v2,
+          ...(c.v2.tags === undefined ? {} : { tags: normalTags(c.v2.tags) }),
         });
       },
     })),
@@ -177,7 +283,7 @@ const commands: fc.Arbitrary<Command>[] = [
       const id = target(model, c.pick);
       const before = ownedBy(model, id, c.user);
       const reply = await send(c.user, 'PATCH', `/tasks/${id}/complete`);
-      expectWrite(model, before, reply, before ? { completed: !before.completed } : {});
+      expectRuleWrite(model, before, reply, before ? { completed: !before.completed } : {});
     },
   })),
   fc.record({ user, pick: fc.nat(), completed: fc.boolean() }).map((c): Command => ({
@@ -189,7 +295,7 @@ const commands: fc.Arbitrary<Command>[] = [
       const reply = await send(c.user, 'PATCH', `/tasks/${id}/complete`, {
         completed: c.completed,
       });
-      expectWrite(model, before, reply, { completed: c.completed });
+      expectRuleWrite(model, before, reply, { completed: c.completed });
     },
   })),
   fc.record({ user, pick: fc.nat() }).map((c): Command => ({
@@ -210,35 +316,74 @@ const commands: fc.Arbitrary<Command>[] = [
     .record({
       user,
       status: fc.constantFrom('all', 'pending', 'completed'),
-      sort: fc.constantFrom('created', 'updated', 'title'),
+      sort: fc.constantFrom('created', 'updated', 'title', 'due', 'priority'),
       order: fc.option(fc.constantFrom('asc', 'desc'), { nil: undefined }),
       limit: fc.integer({ min: 1, max: 4 }),
+      filters: fc.record(
+        {
+          priority,
+          tag: fc.constantFrom('home', 'WORK ', 'x'),
+          due_from: fc.constantFrom(...DATES),
+          due_to: fc.constantFrom(...DATES),
+        },
+        { requiredKeys: [] },
+      ),
     })
     .map((c): Command => ({
       check: () => true,
       toString: () =>
-        `list(${c.user}, ${c.status}, ${c.sort}, ${c.order ?? 'default'}, pages of ${c.limit})`,
+        `list(${c.user}, ${c.status}, ${c.sort}, ${c.order ?? 'default'}, pages of ${c.limit}, ${JSON.stringify(c.filters)})`,
       async run(model) {
-        const order = c.order ?? (c.sort === 'title' ? 'asc' : 'desc');
+        const filters = new URLSearchParams(c.filters).toString();
+        const query = `?status=${c.status}&sort=${c.sort}${c.order ? `&order=${c.order}` : ''}&limit=${c.limit}${filters ? `&${filters}` : ''}`;
+        const { due_from: from, due_to: to } = c.filters;
+        if (from !== undefined && to !== undefined && from > to) {
+          expect((await send(c.user, 'GET', `/tasks${query}`)).status).toBe(400);
+          return;
+        }
+        const order =
+          c.order ??
+          (
+            {
+              created: 'desc',
+              updated: 'desc',
+              title: 'asc',
+              due: 'asc',
+              priority: 'desc',
+            } as const
+          )[c.sort];
         const sign = order === 'asc' ? 1 : -1;
-        const key = (t: TaskBody) =>
+        const priorities = ['none', 'low', 'medium', 'high'];
+        const key = (t: TaskBody): string | number =>
           c.sort === 'title'
             ? t.title.toLowerCase()
             : c.sort === 'created'
               ? t.created_at
-              : t.updated_at;
+              : c.sort === 'updated'
+                ? t.updated_at
+                : c.sort === 'priority'
+                  ? priorities.indexOf(t.priority)
+                  : (t.due_date ?? '');
+        const tag = c.filters.tag?.trim().toLowerCase();
         const expected = [...model.tasks.values()]
           .filter((t) => t.user_id === c.user)
           .filter((t) => c.status === 'all' || t.completed === (c.status === 'completed'))
-          .sort((a, b) =>
-            key(a) === key(b) ? (a.id - b.id) * sign : (key(a) < key(b) ? -1 : 1) * sign,
-          )
+          .filter((t) => c.filters.priority === undefined || t.priority === c.filters.priority)
+          .filter((t) => tag === undefined || t.tags.includes(tag))
+          .filter((t) => from === undefined || (t.due_date !== null && t.due_date >= from))
+          .filter((t) => to === undefined || (t.due_date !== null && t.due_date <= to))
+          .sort((a, b) => {
+            // Undated tasks come after every dated one, in both orders.
+            if (c.sort === 'due' && (a.due_date === null) !== (b.due_date === null)) {
+              return a.due_date === null ? 1 : -1;
+            }
+            return key(a) === key(b) ? (a.id - b.id) * sign : (key(a) < key(b) ? -1 : 1) * sign;
+          })
           .map((t) => t.id);
         const seen: number[] = [];
         let after = '';
         for (let page = 0; page < 50; page++) {
-          const query = `?status=${c.status}&sort=${c.sort}${c.order ? `&order=${c.order}` : ''}&limit=${c.limit}${after}`;
-          const reply = await send(c.user, 'GET', `/tasks${query}`);
+          const reply = await send(c.user, 'GET', `/tasks${query}${after}`);
           expect(reply.status).toBe(200);
           const ids = (reply.body as TaskBody[]).map((t) => t.id);
           seen.push(...ids);

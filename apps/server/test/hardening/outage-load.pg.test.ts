@@ -105,7 +105,7 @@ describe('when the database disappears under load and comes back', () => {
 
     const acknowledged = outcomes.filter((o) => o.status === 201).map((o) => o.id);
     const stored = new Set(
-      (await backing.db.select({ id: tasks.id }).from(tasks).where(eq(tasks.userId, 'alice'))).map(
+      (await backing.db.select({ id: tasks.id }).from(tasks).where(eq(tasks.user_id, 'alice'))).map(
         (r) => r.id,
       ),
     );

@@ -3,11 +3,9 @@
  * answered (each create it processed was acknowledged: rows = 201s received), nothing is a 5xx,
  * and the process exits 0 within its drain limit.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 import { createDatabase, tasks } from '@todo/db';
 import { createTestDatabase, type TestDatabase } from '@todo/db/testing';
@@ -15,30 +13,20 @@ import autocannon from 'autocannon';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { httpClient } from '../support/http.js';
-import { freePort } from '../support/ports.js';
-import { TEST_SECRET, tokenFor } from '../support/tokens.js';
+import { startServerProcess, type ServerProcess } from '../support/process.js';
+import { tokenFor } from '../support/tokens.js';
 import { expectCleanLogs } from './log-hygiene.js';
 
-const serverDir = fileURLToPath(new URL('../..', import.meta.url));
 const DRAIN_LIMIT_MS = 5_000;
 const MIN_CREATES_BEFORE_SIGTERM = 200;
 const token = tokenFor('alice', { exp: Math.floor(Date.now() / 1000) + 600 });
 
 let pgliteDir: string | undefined;
 let postgres: TestDatabase | undefined;
-let child: ChildProcess;
-const logs: string[] = [];
-let port: number;
+let server: ServerProcess;
 
 beforeAll(async () => {
-  port = await freePort();
   const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '',
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    BETTER_AUTH_SECRET: TEST_SECRET,
-    RATE_LIMIT_PER_MINUTE: '1000000',
     SHUTDOWN_TIMEOUT_MS: String(DRAIN_LIMIT_MS),
     LOG_LEVEL: 'info',
   };
@@ -49,31 +37,11 @@ beforeAll(async () => {
     pgliteDir = await mkdtemp(join(tmpdir(), 'todo-shutdown-'));
     env.PGLITE_DIR = pgliteDir;
   }
-  child = spawn(process.execPath, ['--conditions=@todo/source', '--import', 'tsx', 'src/main.ts'], {
-    cwd: serverDir,
-    env,
-  });
-  child.stdout?.on('data', (chunk: Buffer) =>
-    logs.push(...chunk.toString().split('\n').filter(Boolean)),
-  );
-  child.stderr?.on('data', (chunk: Buffer) =>
-    logs.push(...chunk.toString().split('\n').filter(Boolean)),
-  );
-  const site = httpClient(`http://127.0.0.1:${port}`);
-  for (let i = 0; i < 200; i++) {
-    // Refused until the child listens: a rejection here means "not yet".
-    const up = await site.send('GET', '/health').then(
-      (reply) => reply.status === 200,
-      () => false,
-    );
-    if (up) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`server did not start: ${logs.join('\n')}`);
+  server = await startServerProcess(env);
 }, 60_000);
 
 afterAll(async () => {
-  if (child.exitCode === null) child.kill('SIGKILL');
+  await server.kill();
   await postgres?.destroy();
   if (pgliteDir) await rm(pgliteDir, { recursive: true, force: true });
 });
@@ -85,7 +53,7 @@ describe('when a server under load receives SIGTERM', () => {
     const finished = new Promise<autocannon.Result>((resolve, reject) => {
       load = autocannon(
         {
-          url: `http://127.0.0.1:${port}`,
+          url: server.url,
           connections: 16,
           duration: 120, // stopped once the server has exited
           requests: [
@@ -112,8 +80,8 @@ describe('when a server under load receives SIGTERM', () => {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     const signalledAt = Date.now();
-    child.kill('SIGTERM');
-    const exitCode = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    server.child.kill('SIGTERM');
+    const exitCode = await server.exited;
     const drainMs = Date.now() - signalledAt;
     load?.stop();
     const result = await finished;
@@ -137,12 +105,12 @@ describe('when a server under load receives SIGTERM', () => {
       const rows = await database.db
         .select({ id: tasks.id })
         .from(tasks)
-        .where(eq(tasks.userId, 'alice'));
+        .where(eq(tasks.user_id, 'alice'));
       expect(rows).toHaveLength(created);
     } finally {
       if (!postgres) await database.close();
     }
-    expect(logs).toContainEqual(expect.stringContaining('shutting down'));
-    expectCleanLogs(logs, { tokens: [token], bodies: [JSON.stringify({ title: 'under load' })] });
+    expect(server.logs).toContainEqual(expect.stringContaining('shutting down'));
+    expectCleanLogs(server.logs, { tokens: [token], bodies: [JSON.stringify({ title: 'under load' })] });
   });
 });

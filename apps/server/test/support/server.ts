@@ -4,8 +4,8 @@ import { Writable } from 'node:stream';
 
 import {
   createHs256Verifier,
-  createTaskStore,
-  type TaskStore,
+  createTaskService,
+  type TaskService,
   type TokenVerifier,
 } from '@todo/api';
 import type { Database } from '@todo/db';
@@ -27,8 +27,8 @@ export interface TestServerOptions {
   rateLimitPerMinute?: number;
   corsOrigins?: string[];
   verifier?: TokenVerifier;
-  /** Wraps the real store (fault injection). */
-  wrapStore?: (store: TaskStore) => TaskStore;
+  /** Wraps the real service (fault injection). */
+  wrapStore?: (service: TaskService) => TaskService;
   /** A database the caller owns (not migrated, not closed here). Default: a fresh test database. */
   database?: Database;
   /** The logger's level (default info: every request is logged). */
@@ -46,7 +46,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       done();
     },
   });
-  const store = createTaskStore(database.db);
+  const store = createTaskService(database.db);
   const app = createApp({
     config: {
       corsOrigins: options.corsOrigins ?? ['http://localhost:3000'],

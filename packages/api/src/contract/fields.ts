@@ -56,3 +56,24 @@ export function boundedString(message: string, min: number, max: number) {
     .refine((value) => !value.includes('\u0000'), { error: NUL_MESSAGE })
     .meta({ minLength: min, maxLength: max });
 }
+
+const CALENDAR_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** A `YYYY-MM-DD` date that exists, years 0001 to 9999 (no time, no zone). */
+export function isCalendarDate(text: string): boolean {
+  const match = CALENDAR_DATE.exec(text);
+  if (!match) return false;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  if (year < 1 || month < 1 || month > 12 || day < 1) return false;
+  // Day 0 of the next month is this month's last day; setUTCFullYear keeps years below 100.
+  const last = new Date(0);
+  last.setUTCFullYear(year, month, 0);
+  return day <= last.getUTCDate();
+}
+
+export function calendarDate(message: string) {
+  return z
+    .string({ error: message })
+    .refine(isCalendarDate, { error: message })
+    .meta({ format: 'date', pattern: CALENDAR_DATE.source });
+}

@@ -1,20 +1,19 @@
-import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 
+import { ownerProcedure, router } from '../trpc.js';
 import {
   CompleteTaskInput,
   CreateTaskInput,
   DeleteTaskInput,
   GetTaskInput,
+  ListTagsInput,
   ListTasksInput,
   PatchTaskInput,
+  TagList,
   TaskList,
-  TaskSchema,
-  type Task,
   UpdateTaskInput,
-} from '../contract/tasks.js';
-import { invalidInput, PUBLIC_MESSAGES } from '../errors.js';
-import { ownerProcedure, router } from '../trpc.js';
+} from './contract.js';
+import { TaskSchema } from './model.js';
 
 const COMMON_ERRORS = {
   400: 'Invalid input (validation failed, unknown field, bad path or query value)',
@@ -25,11 +24,7 @@ const COMMON_ERRORS = {
 } as const;
 const WITH_ID_ERRORS = { ...COMMON_ERRORS, 404: 'No such task for this user' } as const;
 
-function found(task: Task | null): Task {
-  if (!task) throw new TRPCError({ code: 'NOT_FOUND', message: PUBLIC_MESSAGES.notFound });
-  return task;
-}
-
+/** Routers are thin: the input, validated, goes to the service as it is. */
 export const tasksRouter = router({
   list: ownerProcedure
     .meta({
@@ -39,31 +34,17 @@ export const tasksRouter = router({
         tags: ['tasks'],
         summary: 'List the user’s tasks',
         description:
-          'Keyset paging: pass `after=<id of the last task received>`; a page shorter than `limit` is the last.',
+          'Filters combine with AND. Keyset paging: pass `after=<id of the last task received>`; a page shorter than `limit` is the last.',
         errorResponses: COMMON_ERRORS,
       },
     })
     .input(ListTasksInput)
     .output(TaskList)
-    .query(async ({ ctx, input }) => {
-      const result = await ctx.tasks.list(ctx.user.id, {
-        status: input.status,
-        sort: input.sort,
-        order: input.order ?? (input.sort === 'title' ? 'asc' : 'desc'),
-        q: input.q,
-        limit: input.limit,
-        after: input.after,
-      });
-      if (result === 'unknown_after') {
-        throw invalidInput([
-          { path: ['after'], message: 'after must be the id of one of your tasks' },
-        ]);
-      }
-      return result;
-    }),
+    .query(({ ctx, input: { user_id: _, ...query } }) => ctx.tasks.list(ctx.user.id, query)),
 
   create: ownerProcedure
     .meta({
+      successStatus: 201,
       openapi: {
         method: 'POST',
         path: '/{user_id}/tasks',
@@ -75,13 +56,7 @@ export const tasksRouter = router({
     })
     .input(CreateTaskInput)
     .output(TaskSchema)
-    .mutation(({ ctx, input }) =>
-      ctx.tasks.create(ctx.user.id, {
-        title: input.title,
-        description: input.description ?? null,
-        completed: input.completed,
-      }),
-    ),
+    .mutation(({ ctx, input }) => ctx.tasks.create(ctx.user.id, input)),
 
   get: ownerProcedure
     .meta({
@@ -95,7 +70,7 @@ export const tasksRouter = router({
     })
     .input(GetTaskInput)
     .output(TaskSchema)
-    .query(async ({ ctx, input }) => found(await ctx.tasks.get(ctx.user.id, input.id))),
+    .query(({ ctx, input }) => ctx.tasks.get(ctx.user.id, input)),
 
   update: ownerProcedure
     .meta({
@@ -104,21 +79,14 @@ export const tasksRouter = router({
         path: '/{user_id}/tasks/{id}',
         tags: ['tasks'],
         summary: 'Replace a task’s title and description',
-        description: 'An absent description becomes null; an absent `completed` is left as it was.',
+        description:
+          'An absent description becomes null; any other absent field (`completed`, `priority`, `due_date`, `tags`, `recurrence`) is left as it was.',
         errorResponses: WITH_ID_ERRORS,
       },
     })
     .input(UpdateTaskInput)
     .output(TaskSchema)
-    .mutation(async ({ ctx, input }) =>
-      found(
-        await ctx.tasks.replace(ctx.user.id, input.id, {
-          title: input.title,
-          description: input.description ?? null,
-          completed: input.completed,
-        }),
-      ),
-    ),
+    .mutation(({ ctx, input }) => ctx.tasks.replace(ctx.user.id, input)),
 
   patch: ownerProcedure
     .meta({
@@ -132,18 +100,11 @@ export const tasksRouter = router({
     })
     .input(PatchTaskInput)
     .output(TaskSchema)
-    .mutation(async ({ ctx, input }) =>
-      found(
-        await ctx.tasks.patch(ctx.user.id, input.id, {
-          title: input.title,
-          description: input.description,
-          completed: input.completed,
-        }),
-      ),
-    ),
+    .mutation(({ ctx, input }) => ctx.tasks.patch(ctx.user.id, input)),
 
   delete: ownerProcedure
     .meta({
+      successStatus: 204,
       openapi: {
         method: 'DELETE',
         path: '/{user_id}/tasks/{id}',
@@ -155,11 +116,7 @@ export const tasksRouter = router({
     })
     .input(DeleteTaskInput)
     .output(z.void())
-    .mutation(async ({ ctx, input }) => {
-      if (!(await ctx.tasks.delete(ctx.user.id, input.id))) {
-        throw new TRPCError({ code: 'NOT_FOUND', message: PUBLIC_MESSAGES.notFound });
-      }
-    }),
+    .mutation(({ ctx, input }) => ctx.tasks.delete(ctx.user.id, input)),
 
   complete: ownerProcedure
     .meta({
@@ -169,17 +126,28 @@ export const tasksRouter = router({
         tags: ['tasks'],
         summary: 'Toggle, or set, completed',
         description:
-          'No body (or `{}`) toggles `completed`; `{ "completed": true | false }` sets it, idempotently.',
+          'No body (or `{}`) toggles `completed`; `{ "completed": true | false }` sets it. Completing a recurring task moves its due date to the next occurrence instead.',
         errorResponses: WITH_ID_ERRORS,
       },
     })
     .input(CompleteTaskInput)
     .output(TaskSchema)
-    .mutation(async ({ ctx, input }) =>
-      found(
-        input.completed === undefined
-          ? await ctx.tasks.toggle(ctx.user.id, input.id)
-          : await ctx.tasks.setCompleted(ctx.user.id, input.id, input.completed),
-      ),
-    ),
+    .mutation(({ ctx, input }) => ctx.tasks.complete(ctx.user.id, input)),
+});
+
+export const tagsRouter = router({
+  list: ownerProcedure
+    .meta({
+      openapi: {
+        method: 'GET',
+        path: '/{user_id}/tags',
+        tags: ['tags'],
+        summary: 'Every tag on the user’s tasks, with how many carry it',
+        description: 'By count, most used first, then by tag in code-point order. No paging.',
+        errorResponses: COMMON_ERRORS,
+      },
+    })
+    .input(ListTagsInput)
+    .output(TagList)
+    .query(({ ctx }) => ctx.tasks.tags(ctx.user.id)),
 });

@@ -1,0 +1,364 @@
+/**
+ * The task queries: one function per operation, each one SQL statement scoped to the user
+ * (`db` and `userId` always the first arguments).
+ */
+import { and, asc, desc, eq, sql, type Placeholder, type SQL } from 'drizzle-orm';
+
+import type { TaskDb } from '../client.js';
+import { classifyDatabaseError } from '../errors.js';
+import { singleStatement, statementFamily } from './statements.js';
+import {
+  dueAscKey,
+  dueDescKey,
+  TASK_COLUMNS as COLUMNS,
+  tasks,
+  titleSortKey,
+  WRITABLE_COLUMNS as WRITABLE,
+  type TaskPriority,
+  type TaskRow,
+  type TaskWrite,
+  type WritableColumn,
+} from './table.js';
+
+/** `id` is an int4 identity: a larger id cannot exist, so it is "not found" without a query. */
+const MAX_TASK_ID = 2_147_483_647;
+
+export type TaskStatus = 'all' | 'pending' | 'completed';
+export type TaskSort = 'created' | 'updated' | 'title' | 'due' | 'priority';
+export type SortOrder = 'asc' | 'desc';
+
+/** Conditions the list may be narrowed by; each is applied when its value is given. */
+export interface ListFilters {
+  /** Literal, case-insensitive substring of title or description. */
+  q?: string | undefined;
+  priority?: TaskPriority | undefined;
+  /** A normalised tag the task carries. */
+  tag?: string | undefined;
+  /** Inclusive bounds on due_date (`YYYY-MM-DD`); either one excludes undated tasks. */
+  due_from?: string | undefined;
+  due_to?: string | undefined;
+}
+type FilterName = keyof ListFilters;
+
+export interface ListTasksOptions extends ListFilters {
+  status: TaskStatus;
+  sort: TaskSort;
+  order: SortOrder;
+  limit: number;
+  /** Continue after this task (one of the user's), in the same sort. */
+  after?: number | undefined;
+}
+
+/** `unknown_after`: the anchor task is not one of the user's (unknown, deleted or another's). */
+export type ListTasksResult =
+  { ok: true; tasks: TaskRow[] } | { ok: false; reason: 'unknown_after' };
+
+export interface TagCount {
+  tag: string;
+  count: number;
+}
+
+/** A write to one task: the columns to set, or `completed` flipped in the statement itself. */
+export interface TaskChange {
+  set: TaskWrite;
+  toggle?: boolean | undefined;
+  /**
+   * false: the caller has already applied the rules of recurring tasks (it read the row in
+   * this transaction). Otherwise the statement refuses, by matching no row, a write that would
+   * complete a recurring task or leave one without a due date; the caller then reads the row
+   * to tell that apart from "not found".
+   */
+  guarded?: boolean | undefined;
+}
+
+async function run<T>(query: PromiseLike<T>): Promise<T> {
+  try {
+    return await query;
+  } catch (error) {
+    throw classifyDatabaseError(error);
+  }
+}
+
+/** A placeholder for a column's value, encoded by that column (arrays, dates) when executed. */
+function columnValue(name: WritableColumn): SQL {
+  const column = COLUMNS[name];
+  return sql`${sql.param(sql.placeholder(name), column)}::${sql.raw(column.getSQLType())}`;
+}
+
+const placeholder = {
+  user_id: sql.placeholder('user_id'),
+  id: sql.placeholder('id'),
+  limit: sql.placeholder('limit'),
+  after: sql.placeholder('after'),
+};
+
+const ownTask = and(eq(tasks.id, placeholder.id), eq(tasks.user_id, placeholder.user_id));
+
+// ---- the list -----------------------------------------------------------------------------------
+
+/** How each filter narrows the list, given its value as a bound parameter. */
+const FILTERS: Record<FilterName, (value: Placeholder) => SQL> = {
+  // strpos, not LIKE: the needle is matched literally, so % _ \ need no escaping.
+  q: (value) =>
+    sql`(strpos(lower(${tasks.title}), lower(${value}::text)) > 0 or strpos(lower(coalesce(${tasks.description}, '')), lower(${value}::text)) > 0)`,
+  priority: (value) => sql`${tasks.priority} = ${value}::task_priority`,
+  tag: (value) => sql`${tasks.tags} @> array[${value}::text]`,
+  due_from: (value) => sql`${tasks.due_date} >= ${value}::date`,
+  due_to: (value) => sql`${tasks.due_date} <= ${value}::date`,
+};
+const FILTER_NAMES = Object.keys(FILTERS) as FilterName[];
+
+// A type alias, not an interface: a shape must be assignable to ShapeValue.
+// eslint-disable-next-line @typescript-eslint/consistent-type-definitions
+type ListShape = {
+  sort: TaskSort;
+  order: SortOrder;
+  status: TaskStatus;
+  filters: FilterName[];
+  after: boolean;
+};
+
+/** The columns a sort key reads: the table's, or a subquery's of it. */
+interface SortColumns {
+  created_at: unknown;
+  updated_at: unknown;
+  title: unknown;
+  due_date: unknown;
+  priority: unknown;
+}
+
+function sortKey(sort: TaskSort, order: SortOrder, from: SortColumns): SQL {
+  switch (sort) {
+    case 'created':
+      return sql`${from.created_at}`;
+    case 'updated':
+      return sql`${from.updated_at}`;
+    case 'title':
+      return titleSortKey(from.title);
+    case 'due':
+      return order === 'asc' ? dueAscKey(from.due_date) : dueDescKey(from.due_date);
+    case 'priority':
+      return sql`${from.priority}`;
+  }
+}
+
+/**
+ * One statement in every case. With `after`, the anchor row is read inside the same statement
+ * (so its sort key is compared at full precision, never a JS-rounded copy) and the page is a
+ * LATERAL join on it: no row at all means the anchor is not the user's, one row with no page
+ * means an empty page. Ties are broken by id in the sort's direction, which makes the order total.
+ */
+const listStatement = statementFamily((db, shape: ListShape) => {
+  const key = sortKey(shape.sort, shape.order, tasks);
+  const direction = shape.order === 'asc' ? asc : desc;
+  const conditions: SQL[] = [eq(tasks.user_id, placeholder.user_id)];
+  if (shape.status !== 'all') conditions.push(eq(tasks.completed, shape.status === 'completed'));
+  for (const name of shape.filters) conditions.push(FILTERS[name](sql.placeholder(name)));
+
+  if (!shape.after) {
+    const first = db
+      .select()
+      .from(tasks)
+      .where(and(...conditions))
+      .orderBy(direction(key), direction(tasks.id))
+      .limit(placeholder.limit)
+      .prepare('list_tasks');
+    return { kind: 'first' as const, first };
+  }
+
+  const anchor = db
+    .select({ key: sql`${key}`.as('anchor_key'), id: sql<number>`${tasks.id}`.as('anchor_id') })
+    .from(tasks)
+    .where(and(eq(tasks.id, placeholder.after), eq(tasks.user_id, placeholder.user_id)))
+    .as('anchor');
+  const comparison = shape.order === 'asc' ? sql.raw('>') : sql.raw('<');
+  const page = db
+    .select()
+    .from(tasks)
+    .where(
+      and(...conditions, sql`(${key}, ${tasks.id}) ${comparison} (${anchor.key}, ${anchor.id})`),
+    )
+    .orderBy(direction(key), direction(tasks.id))
+    .limit(placeholder.limit)
+    .as('page');
+  const paged = db
+    .select()
+    .from(anchor)
+    .leftJoinLateral(page, sql`true`)
+    .orderBy(direction(sortKey(shape.sort, shape.order, page)), direction(page.id))
+    .prepare('list_tasks_after');
+  return { kind: 'after' as const, paged };
+});
+
+export function listShape(options: ListTasksOptions): ListShape {
+  return {
+    sort: options.sort,
+    order: options.order,
+    status: options.status,
+    filters: FILTER_NAMES.filter((name) => options[name] !== undefined),
+    after: options.after !== undefined,
+  };
+}
+
+export async function listTasks(
+  db: TaskDb,
+  userId: string,
+  options: ListTasksOptions,
+): Promise<ListTasksResult> {
+  if (options.after !== undefined && options.after > MAX_TASK_ID) {
+    return { ok: false, reason: 'unknown_after' };
+  }
+  const values = { ...options, user_id: userId };
+  const statement = listStatement.get(db, listShape(options));
+  if (statement.kind === 'first') {
+    return { ok: true, tasks: await run(statement.first.execute(values)) };
+  }
+  const rows = await run(statement.paged.execute(values));
+  if (rows.length === 0) return { ok: false, reason: 'unknown_after' };
+  return { ok: true, tasks: rows.flatMap((row) => (row.page ? [row.page] : [])) };
+}
+
+// ---- one task -----------------------------------------------------------------------------------
+
+const getStatement = singleStatement((db) =>
+  db.select().from(tasks).where(ownTask).limit(1).prepare('get_task'),
+);
+
+export async function getTask(db: TaskDb, userId: string, id: number): Promise<TaskRow | null> {
+  if (id > MAX_TASK_ID) return null;
+  const rows = await run(getStatement(db).execute({ user_id: userId, id }));
+  return rows[0] ?? null;
+}
+
+/** The user's task, locked until the end of the transaction `db` belongs to. */
+export async function getTaskForUpdate(
+  db: TaskDb,
+  userId: string,
+  id: number,
+): Promise<TaskRow | null> {
+  if (id > MAX_TASK_ID) return null;
+  const rows = await run(
+    db.select().from(tasks).where(ownTask).for('update').execute({ user_id: userId, id }),
+  );
+  return rows[0] ?? null;
+}
+
+/** The columns a write sets, in table order: the part of the write that shapes its SQL. */
+function presentColumns(write: TaskWrite): WritableColumn[] {
+  return WRITABLE.filter((name) => write[name] !== undefined);
+}
+
+const createStatement = statementFamily((db, fields: WritableColumn[]) =>
+  db
+    .insert(tasks)
+    .values({
+      ...Object.fromEntries(fields.map((name) => [name, sql.placeholder(name)])),
+      user_id: placeholder.user_id,
+      title: sql.placeholder('title'),
+    })
+    .returning()
+    .prepare('create_task'),
+);
+
+/** A new task: a title, and any other writable columns (absent ones take their defaults). */
+export type NewTask = TaskWrite & { title: string };
+
+export async function createTask(db: TaskDb, userId: string, task: NewTask): Promise<TaskRow> {
+  const rows = await run(
+    createStatement.get(db, presentColumns(task)).execute({ ...task, user_id: userId }),
+  );
+  const created = rows[0];
+  if (!created) throw new Error('INSERT ... RETURNING returned no row');
+  return created;
+}
+
+// eslint-disable-next-line @typescript-eslint/consistent-type-definitions
+type UpdateShape = { fields: WritableColumn[]; toggle: boolean; guarded: boolean };
+
+/**
+ * Only the given columns are written (`completed = not completed` for a toggle, so concurrent
+ * toggles never lose one). `updated_at` moves only when a value changes, and then always
+ * forward, even within the same millisecond (in SET, column references read the old row).
+ */
+const updateStatement = statementFamily((db, shape: UpdateShape) => {
+  const next = Object.fromEntries(
+    WRITABLE.map((name) => [
+      name,
+      shape.fields.includes(name) ? columnValue(name) : sql`${COLUMNS[name]}`,
+    ]),
+  ) as Record<WritableColumn, SQL>;
+  if (shape.toggle) next.completed = sql`not ${tasks.completed}`;
+  const set = Object.fromEntries(
+    WRITABLE.filter(
+      (name) => shape.fields.includes(name) || (shape.toggle && name === 'completed'),
+    ).map((name) => [name, next[name]]),
+  );
+  const changes = shape.fields.map((name) => sql`${COLUMNS[name]} is distinct from ${next[name]}`);
+  if (shape.toggle) changes.push(sql`true`);
+  const changed = changes.length === 0 ? sql`false` : sql.join(changes, sql` or `);
+  const conditions = [ownTask];
+  if (shape.guarded) {
+    conditions.push(
+      sql`(${next.recurrence} is null or (${next.due_date} is not null and (${tasks.completed} or not ${next.completed})))`,
+    );
+  }
+  return db
+    .update(tasks)
+    .set({
+      ...set,
+      updated_at: sql`case when ${changed} then greatest(now(), ${tasks.updated_at} + interval '1 millisecond') else ${tasks.updated_at} end`,
+    })
+    .where(and(...conditions))
+    .returning()
+    .prepare('update_task');
+});
+
+/** The updated row, or null: not the user's task, or (guarded) refused by the recurrence rules. */
+export async function updateTask(
+  db: TaskDb,
+  userId: string,
+  id: number,
+  change: TaskChange,
+): Promise<TaskRow | null> {
+  if (id > MAX_TASK_ID) return null;
+  const shape: UpdateShape = {
+    fields: presentColumns(change.set),
+    toggle: change.toggle ?? false,
+    guarded: change.guarded ?? true,
+  };
+  const rows = await run(
+    updateStatement.get(db, shape).execute({ ...change.set, user_id: userId, id }),
+  );
+  return rows[0] ?? null;
+}
+
+const deleteStatement = singleStatement((db) =>
+  db.delete(tasks).where(ownTask).returning({ id: tasks.id }).prepare('delete_task'),
+);
+
+/** True when the user's task existed and is gone. */
+export async function deleteTask(db: TaskDb, userId: string, id: number): Promise<boolean> {
+  if (id > MAX_TASK_ID) return false;
+  const rows = await run(deleteStatement(db).execute({ user_id: userId, id }));
+  return rows.length > 0;
+}
+
+// ---- tags ---------------------------------------------------------------------------------------
+
+const tagsStatement = singleStatement((db) => {
+  const tag = sql<string>`tag`;
+  const count = sql<number>`count(*)::int`;
+  return db
+    .select({ tag, count })
+    .from(tasks)
+    .crossJoinLateral(sql`unnest(${tasks.tags}) as tag`)
+    .where(eq(tasks.user_id, placeholder.user_id))
+    .groupBy(tag)
+    .orderBy(desc(count), sql`${tag} collate "C"`)
+    .prepare('list_tags');
+});
+
+/** Every tag on the user's tasks with how many carry it: most used first, then by code point. */
+export async function listTags(db: TaskDb, userId: string): Promise<TagCount[]> {
+  return run(tagsStatement(db).execute({ user_id: userId }));
+}
