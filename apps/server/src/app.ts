@@ -8,7 +8,10 @@ import {
   createContextFactory,
   createOpenApiDocument,
   errorHeaders,
-  successStatusOf,
+  etagOf,
+  noneMatches,
+  restMetaOf,
+  type Context,
   type TaskService,
   type TokenVerifier,
 } from '@todo/api';
@@ -29,6 +32,7 @@ import { httpLogging } from './middleware/logging.js';
 import { notFound } from './middleware/not-found.js';
 import { rateLimitPerUser } from './middleware/rate-limit.js';
 import { requestId, requestIdOf } from './middleware/request-id.js';
+import { conditionsOf, restConditions } from './middleware/rest-conditions.js';
 import { restErrorBodies } from './middleware/rest-error-body.js';
 import { restParams } from './middleware/rest-params.js';
 import { buildRouteTable, restRouting } from './middleware/rest-routing.js';
@@ -47,12 +51,43 @@ export interface AppDependencies {
   logger: Logger;
 }
 
+/** Whether a procedure's answer is one task (what an ETag is computed from). */
+function isVersioned(data: unknown): data is { version: number } {
+  return (
+    typeof data === 'object' &&
+    data !== null &&
+    'version' in data &&
+    typeof data.version === 'number'
+  );
+}
+
+/**
+ * A successful REST answer's status and headers: the procedure's success status; for one task,
+ * its ETag, 304 when If-None-Match matches it (weak comparison), and Idempotent-Replayed on a
+ * replayed create.
+ */
+function successMeta(
+  meta: ReturnType<typeof restMetaOf>,
+  ctx: Context | undefined,
+  data: unknown,
+): { status?: number; headers?: Record<string, string> } {
+  if (!meta.etag || !isVersioned(data)) return { status: meta.successStatus };
+  const headers: Record<string, string> = { ETag: etagOf(data.version) };
+  if (ctx?.response.replayed) headers['Idempotent-Replayed'] = 'true';
+  const ifNoneMatch = ctx?.conditions.ifNoneMatch;
+  const notModified = ifNoneMatch !== undefined && noneMatches(ifNoneMatch, data.version);
+  return { status: notModified ? 304 : meta.successStatus, headers };
+}
+
 export function createApp(deps: AppDependencies): Express {
   const { config, logger } = deps;
   const createContext = createContextFactory({ tasks: deps.tasks });
   const contextOf = (req: express.Request) => {
     const auth = authOf(req);
-    return createContext({ user: auth.kind === 'valid' ? auth.user : null });
+    return createContext({
+      user: auth.kind === 'valid' ? auth.user : null,
+      conditions: conditionsOf(req),
+    });
   };
   const logProcedureError = (error: { code: string; cause?: unknown }, req: express.Request) => {
     if (error.code === 'INTERNAL_SERVER_ERROR' || error.code === 'SERVICE_UNAVAILABLE') {
@@ -66,6 +101,9 @@ export function createApp(deps: AppDependencies): Express {
 
   const app = express();
   app.disable('x-powered-by');
+  // ETags are the tasks' versions, set by the API itself; Express's own (a hash of every body
+  // sent with res.send) would also answer 304 to any matching If-None-Match, errors included.
+  app.set('etag', false);
   app.set('trust proxy', config.trustProxy);
 
   app.use(requestId());
@@ -88,6 +126,7 @@ export function createApp(deps: AppDependencies): Express {
     restRouting(buildRouteTable(openApiDocument)),
     ...restJsonBody(BODY_LIMIT_BYTES),
     restParams(),
+    restConditions(),
     restErrorBodies(),
     createOpenApiExpressMiddleware({
       router: appRouter,
@@ -97,7 +136,7 @@ export function createApp(deps: AppDependencies): Express {
         logProcedureError(error, req);
       },
       // eslint-disable-next-line @typescript-eslint/no-deprecated -- trpc-to-openapi fills `paths` but leaves `info.calls` empty
-      responseMeta: ({ paths, errors }) => {
+      responseMeta: ({ paths, errors, ctx, data }) => {
         if (errors.length > 0)
           return {
             headers: errorHeaders(
@@ -105,8 +144,7 @@ export function createApp(deps: AppDependencies): Express {
               true,
             ),
           };
-        const status = successStatusOf(paths?.[0]);
-        return status === undefined ? {} : { status };
+        return successMeta(restMetaOf(paths?.[0]), ctx, data[0]);
       },
     }),
   );

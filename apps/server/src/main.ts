@@ -1,10 +1,11 @@
 /** The server process: configuration, database, migrations, listen, graceful shutdown. */
-import { createTaskService, createTokenVerifier } from '@todo/api';
+import { createTaskService, createTokenVerifier, startMaintenance } from '@todo/api';
 import { createDatabase } from '@todo/db';
 import { pino } from 'pino';
 
 import { createApp } from './app.js';
 import { ConfigError, loadConfigFromEnvironment, type Config } from './config.js';
+import { logSafeError } from './log-safe-error.js';
 import { drain } from './shutdown.js';
 
 function readConfig(): Config {
@@ -47,6 +48,12 @@ if (config.statementStats) {
   });
 }
 await database.migrate();
+const maintenance = startMaintenance({
+  db: database.db,
+  onError: (error) => {
+    logger.warn({ error: logSafeError(error) }, 'maintenance run failed; the next run retries');
+  },
+});
 
 const app = createApp({
   config,
@@ -88,6 +95,7 @@ async function stop(signal: NodeJS.Signals): Promise<void> {
   stopping = true;
   logger.info({ signal }, 'shutting down: draining in-flight requests');
   const clean = await drain(server, config.shutdownTimeoutMs);
+  await maintenance.stop();
   await database.close();
   logger.info({ clean }, 'stopped');
   process.exit(0);

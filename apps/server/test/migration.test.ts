@@ -115,6 +115,7 @@ describe('when servers start on a database at migration 0000 holding v1 rows', (
         due_date: null,
         tags: [],
         recurrence: null,
+        version: 1,
       })),
     );
     for (const other of servers.slice(1)) {

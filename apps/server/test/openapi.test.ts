@@ -27,6 +27,10 @@ interface Operation {
   requestBody?: { required?: boolean };
   responses: Record<string, { content?: Record<string, { schema?: unknown }> }>;
 }
+interface DocumentedOperation {
+  parameters?: { in: string; name: string }[];
+  responses: Record<string, { headers?: Record<string, unknown> }>;
+}
 interface Document {
   openapi: string;
   paths: Record<string, Record<string, Operation>>;
@@ -94,6 +98,45 @@ describe('when /openapi.json is fetched without a token', () => {
     expect(document.paths['/{user_id}/tasks/{id}/complete']?.patch?.requestBody?.required).toBe(
       false,
     );
+  });
+
+  it('then ETag, If-Match, If-None-Match, Idempotency-Key and their answers are documented where they apply', () => {
+    const op = (path: string, method: string) =>
+      document.paths[path]?.[method] as DocumentedOperation;
+    const headersOf = (o: DocumentedOperation) =>
+      (o.parameters ?? []).filter((p) => p.in === 'header').map((p) => p.name);
+    const one = '/{user_id}/tasks/{id}';
+
+    expect(headersOf(op(one, 'get'))).toEqual(['If-None-Match']);
+    expect(Object.keys(op(one, 'get').responses)).toContain('304');
+    for (const [path, method] of [
+      [one, 'put'],
+      [one, 'patch'],
+      [`${one}/complete`, 'patch'],
+      [one, 'delete'],
+    ] as const) {
+      expect(headersOf(op(path, method)), `${method} ${path}`).toEqual(['If-Match']);
+      expect(Object.keys(op(path, method).responses), `${method} ${path}`).toContain('412');
+    }
+    const create = op('/{user_id}/tasks', 'post');
+    expect(headersOf(create)).toEqual(['Idempotency-Key']);
+    expect(Object.keys(create.responses)).toEqual(expect.arrayContaining(['409', '422']));
+    expect(Object.keys(create.responses['201']?.headers ?? {}).sort()).toEqual([
+      'ETag',
+      'Idempotent-Replayed',
+    ]);
+    for (const [path, method, status] of [
+      [one, 'get', '200'],
+      [one, 'put', '200'],
+      [one, 'patch', '200'],
+      [`${one}/complete`, 'patch', '200'],
+    ] as const) {
+      expect(
+        Object.keys(op(path, method).responses[status]?.headers ?? {}),
+        `${method} ${path}`,
+      ).toEqual(['ETag']);
+    }
+    expect(headersOf(op('/{user_id}/tasks', 'get'))).toEqual([]);
   });
 
   it('then the servers entry points at /api', () => {

@@ -161,6 +161,7 @@ describe('section 2: the task', () => {
       due_date: null,
       tags: [],
       recurrence: null,
+      version: 1,
       created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/) as string,
       updated_at: task.created_at,
     });

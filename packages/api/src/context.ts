@@ -1,3 +1,4 @@
+import type { IfMatch, IfNoneMatch } from './conditions.js';
 import type { TaskService } from './tasks/service.js';
 
 export interface AuthUser {
@@ -5,22 +6,43 @@ export interface AuthUser {
   id: string;
 }
 
+/** What a REST request's headers say about preconditions and retries (tRPC uses input fields). */
+export interface RequestConditions {
+  ifMatch?: IfMatch | undefined;
+  ifNoneMatch?: IfNoneMatch | undefined;
+  idempotencyKey?: string | undefined;
+}
+
+/** What a procedure tells the adapter about its answer beyond the data. */
+export interface ResponseHints {
+  /** The answer is a create replayed for a repeated Idempotency-Key. */
+  replayed: boolean;
+}
+
 /** Injected dependencies plus what the request carries. */
 export interface Context {
   user: AuthUser | null;
   tasks: TaskService;
+  conditions: RequestConditions;
+  response: ResponseHints;
 }
 
 export interface ContextDependencies {
   tasks: TaskService;
 }
 
-export interface RequestAuth {
+export interface RequestInfo {
   /** The verified user, or null when the request carries no valid token. */
   user: AuthUser | null;
+  conditions?: RequestConditions | undefined;
 }
 
 /** Built once with the app's dependencies; called per request by both adapters (and tests). */
-export function createContextFactory(deps: ContextDependencies): (auth: RequestAuth) => Context {
-  return (auth) => ({ tasks: deps.tasks, user: auth.user });
+export function createContextFactory(deps: ContextDependencies): (request: RequestInfo) => Context {
+  return (request) => ({
+    tasks: deps.tasks,
+    user: request.user,
+    conditions: request.conditions ?? {},
+    response: { replayed: false },
+  });
 }

@@ -27,6 +27,9 @@ export const PUBLIC_MESSAGES = {
   unauthorized: 'Missing or invalid bearer token',
   forbidden: 'This token may not access this user’s tasks',
   notFound: 'Task not found',
+  preconditionFailed: 'The task has changed: its version matches none in If-Match (if_version)',
+  keyInUse: 'A create with this Idempotency-Key is still running; retry shortly',
+  keyReused: 'This Idempotency-Key was used with another request body',
 } as const;
 
 /** Seconds a client should wait after a 503 (`Retry-After`). */
@@ -48,13 +51,42 @@ export class NotFoundError extends Error {
   }
 }
 
-/** Domain errors and the tRPC code each one is answered with. */
-function domainError(error: unknown): TRPCError | undefined {
-  if (error instanceof InvalidInputError) {
-    return new TRPCError({ code: 'BAD_REQUEST', message: error.message, cause: error });
+/** If-Match (or if_version) names none of the task's versions: nothing was written. */
+export class PreconditionFailedError extends Error {
+  override readonly name = 'PreconditionFailedError';
+  constructor() {
+    super(PUBLIC_MESSAGES.preconditionFailed);
   }
-  if (error instanceof NotFoundError) {
-    return new TRPCError({ code: 'NOT_FOUND', message: error.message, cause: error });
+}
+
+/** Another create with the same Idempotency-Key has not finished. */
+export class IdempotencyKeyInUseError extends Error {
+  override readonly name = 'IdempotencyKeyInUseError';
+  constructor() {
+    super(PUBLIC_MESSAGES.keyInUse);
+  }
+}
+
+/** The Idempotency-Key was stored for a request with another body. */
+export class IdempotencyKeyReusedError extends Error {
+  override readonly name = 'IdempotencyKeyReusedError';
+  constructor() {
+    super(PUBLIC_MESSAGES.keyReused);
+  }
+}
+
+/** Domain errors and the tRPC code each one is answered with. */
+const DOMAIN_CODES: [new (...args: never[]) => Error, TRPC_ERROR_CODE_KEY][] = [
+  [InvalidInputError, 'BAD_REQUEST'],
+  [NotFoundError, 'NOT_FOUND'],
+  [PreconditionFailedError, 'PRECONDITION_FAILED'],
+  [IdempotencyKeyInUseError, 'CONFLICT'],
+  [IdempotencyKeyReusedError, 'UNPROCESSABLE_CONTENT'],
+];
+
+function domainError(error: unknown): TRPCError | undefined {
+  for (const [type, code] of DOMAIN_CODES) {
+    if (error instanceof type) return new TRPCError({ code, message: error.message, cause: error });
   }
   return undefined;
 }

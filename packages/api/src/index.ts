@@ -1,10 +1,34 @@
 export { appRouter } from './root.js';
 export type { AppRouter } from './root.js';
 export { createContextFactory } from './context.js';
-export type { AuthUser, Context, ContextDependencies, RequestAuth } from './context.js';
+export type {
+  AuthUser,
+  Context,
+  ContextDependencies,
+  RequestConditions,
+  RequestInfo,
+  ResponseHints,
+} from './context.js';
+export {
+  etagOf,
+  noneMatches,
+  parseIdempotencyKey,
+  parseIfMatch,
+  parseIfNoneMatch,
+} from './conditions.js';
+export type { IfMatch, IfNoneMatch } from './conditions.js';
 export { createTaskService } from './tasks/service.js';
-export type { NewTask, TagCount, TaskFields, TaskListQuery, TaskService } from './tasks/service.js';
-export { successStatusOf } from './success-status.js';
+export { KEY_LIFETIME_MS } from './tasks/service.js';
+export type {
+  Created,
+  NewTask,
+  TagCount,
+  TaskFields,
+  TaskListQuery,
+  TaskService,
+  TaskServiceOptions,
+} from './tasks/service.js';
+export { restMetaOf } from './rest-meta.js';
 export { createHs256Verifier } from './auth/hs256.js';
 export { createJwksVerifier, JWKS_ALGORITHMS, RemoteKeyStore } from './auth/jwks.js';
 export type { JwksOptions } from './auth/jwks.js';
@@ -20,11 +44,14 @@ export {
   formatError,
   InvalidInputError,
   NotFoundError,
+  PreconditionFailedError,
   PUBLIC_MESSAGES,
   RETRY_AFTER_SECONDS,
   toTRPCError,
 } from './errors.js';
 export type { ContractIssue, ErrorData, ErrorShape } from './errors.js';
+export { startMaintenance } from './maintenance.js';
+export type { Maintenance, MaintenanceOptions, MaintenanceReport } from './maintenance.js';
 export { createOpenApiDocument } from './openapi.js';
 export type { OpenApiOptions } from './openapi.js';
 export type { ApiMeta } from './trpc.js';

@@ -7,7 +7,7 @@
 import { generateOpenApiDocument, type OpenAPIObject } from 'trpc-to-openapi';
 
 import { appRouter } from './root.js';
-import { successStatusesByOperation } from './success-status.js';
+import { restMetaByOperation, type RestMeta } from './rest-meta.js';
 
 export interface OpenApiOptions {
   /** Where the REST surface is mounted, e.g. `http://localhost:8000/api` or `/api`. */
@@ -44,11 +44,82 @@ const ERROR_BODY_SCHEMA: SchemaObject = {
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 const METHODS: readonly Method[] = ['get', 'post', 'put', 'patch', 'delete'];
 
+interface Parameter {
+  in?: string;
+  name?: string;
+  required?: boolean;
+  description?: string;
+  schema?: unknown;
+}
+
+interface Response {
+  description?: string;
+  content?: unknown;
+  headers?: Record<string, { description: string; schema: unknown }>;
+}
+
 /** The parts of an operation this module edits. */
 interface Operation {
-  parameters?: { in?: string; required?: boolean }[];
+  parameters?: Parameter[];
   requestBody?: { required?: boolean };
-  responses?: Record<string, { description?: string; content?: unknown }>;
+  responses?: Record<string, Response>;
+}
+
+const STRING = { type: 'string' };
+
+const ETAG_HEADER = {
+  description: 'The task’s version as a strong entity tag, e.g. `"3"`',
+  schema: STRING,
+};
+
+/** The conditional-request and idempotency headers each kind of operation takes and answers. */
+function describeHeaders(op: Operation, meta: RestMeta, method: string): void {
+  const success = Object.entries(op.responses ?? {}).find(([status]) => status.startsWith('2'));
+  const parameters = (op.parameters ??= []);
+  if (meta.etag && success) {
+    success[1].headers = { ...success[1].headers, ETag: ETAG_HEADER };
+  }
+  if (meta.etag && method === 'get') {
+    parameters.push({
+      in: 'header',
+      name: 'If-None-Match',
+      description:
+        'Entity tags (weak comparison) or `*`: when one matches the task, the answer is 304 with no body',
+      schema: STRING,
+    });
+    op.responses = {
+      ...op.responses,
+      '304': {
+        description: 'Not modified: the task is at a version you named',
+        headers: { ETag: ETAG_HEADER },
+      },
+    };
+  }
+  if (meta.conditional) {
+    parameters.push({
+      in: 'header',
+      name: 'If-Match',
+      description:
+        'Strong entity tags or `*`: the write happens only if the task is at one of these versions (else 412); `if_version` in the body does the same (not both)',
+      schema: STRING,
+    });
+  }
+  if (meta.idempotent && success) {
+    parameters.push({
+      in: 'header',
+      name: 'Idempotency-Key',
+      description:
+        '1 to 255 characters of `A-Za-z0-9._:-`, bare or quoted: a retry with the same body gets the first answer back for 24 hours',
+      schema: STRING,
+    });
+    success[1].headers = {
+      ...success[1].headers,
+      'Idempotent-Replayed': {
+        description: '`true` when this is the stored answer of an earlier request with the key',
+        schema: STRING,
+      },
+    };
+  }
 }
 
 function operations(document: OpenAPIObject): Map<string, Operation> {
@@ -80,13 +151,15 @@ export function createOpenApiDocument(options: OpenApiOptions): OpenAPIObject {
   });
 
   const all = operations(document);
-  for (const [key, success] of successStatusesByOperation()) {
+  for (const [key, meta] of restMetaByOperation()) {
     const op = operation(all, key);
     const documented = op.responses?.['200'];
-    if (!op.responses || !documented) continue;
-    delete op.responses['200'];
-    op.responses[String(success.status)] =
-      success.status === 204 ? { description: success.description } : documented;
+    if (op.responses && documented && meta.successStatus !== 200) {
+      delete op.responses['200'];
+      op.responses[String(meta.successStatus)] =
+        meta.successStatus === 204 ? { description: meta.successDescription } : documented;
+    }
+    describeHeaders(op, meta, key.split(' ', 1)[0] ?? '');
   }
   for (const op of all.values()) {
     // A path parameter is always required; the generator can lose that through a preprocess pipe.

@@ -13,6 +13,12 @@ import { formatError, PUBLIC_MESSAGES, toTRPCError } from './errors.js';
 export type ApiMeta = {
   /** The HTTP status of a successful call over REST when it is not 200. */
   successStatus?: 201 | 204;
+  /** The answer is one task: REST sends its ETag (and honours If-None-Match on a GET). */
+  etag?: true;
+  /** A write that honours If-Match (REST) / `if_version` (tRPC): 412 when no version matches. */
+  conditional?: true;
+  /** A create that honours Idempotency-Key (REST) / `idempotency_key` (tRPC). */
+  idempotent?: true;
   openapi?: {
     method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
     path: `/${string}`;
@@ -65,6 +71,8 @@ function requireOwner(raw: unknown, user: NonNullable<Context['user']>): void {
  */
 export const ownerProcedure = t.procedure.use(async ({ ctx, next, getRawInput }) => {
   const user = requireUser(ctx.user);
-  requireOwner(await getRawInput(), user);
-  return mapErrors(await next({ ctx: { user } }));
+  const rawInput = await getRawInput();
+  requireOwner(rawInput, user);
+  // The raw input also goes on: an idempotent create compares requests as they were sent.
+  return mapErrors(await next({ ctx: { user, rawInput } }));
 });

@@ -7,11 +7,15 @@ export {
   errorCode,
   isUnavailable,
 } from './errors.js';
-export { PRIORITIES, tasks, taskPriority } from './tasks/table.js';
+export { idempotencyKeys, PRIORITIES, tasks, taskPriority } from './tasks/table.js';
 export type { TaskPriority, TaskRow, TaskWrite, WritableColumn } from './tasks/table.js';
 export {
   createTask,
+  createTaskOnce,
+  deleteExpiredIdempotencyKeys,
   deleteTask,
+  findIdempotencyKey,
+  forgetIdempotencyKey,
   getTask,
   getTaskForUpdate,
   listTags,
@@ -19,11 +23,14 @@ export {
   updateTask,
 } from './tasks/queries.js';
 export type {
+  ClaimedCreate,
+  IdempotencyClaim,
   ListFilters,
   ListTasksOptions,
   ListTasksResult,
   NewTask,
   SortOrder,
+  StoredKey,
   TagCount,
   TaskChange,
   TaskSort,

@@ -10,6 +10,9 @@ export function corsPolicy(origins: readonly string[]): RequestHandler {
       'Authorization',
       'Content-Type',
       'X-Request-Id',
+      'If-Match',
+      'If-None-Match',
+      'Idempotency-Key',
       'trpc-accept',
       'x-trpc-source',
     ],
@@ -19,6 +22,8 @@ export function corsPolicy(origins: readonly string[]): RequestHandler {
       'WWW-Authenticate',
       'RateLimit',
       'RateLimit-Policy',
+      'ETag',
+      'Idempotent-Replayed',
     ],
     maxAge: 600,
   });

@@ -3,7 +3,7 @@
  * `message`, `code` and `issues` (raw zod issues); it offers no hook to shape it
  * (mcampa/trpc-to-openapi#168). This wrapper, on /api only, rewrites what the adapter sends
  * for a status >= 400 into the contract's `{ code, message, issues? }`, taking the issues the
- * errorFormatter already normalised, and sends 204s without a Content-Type.
+ * errorFormatter already normalised, and sends 204s and 304s without a Content-Type.
  */
 import { PUBLIC_MESSAGES } from '@todo/api';
 import type { RequestHandler, Response } from 'express';
@@ -33,7 +33,8 @@ export function restErrorBodies(): RequestHandler {
   return (_req, res, next) => {
     const end = res.end.bind(res) as (chunk?: unknown, ...rest: unknown[]) => Response;
     const patched = (chunk?: unknown, ...rest: unknown[]): Response => {
-      if (res.statusCode === 204) {
+      // 204 and 304 have no body (Node drops it): no Content-Type either.
+      if (res.statusCode === 204 || res.statusCode === 304) {
         res.removeHeader('Content-Type');
         return end(undefined, ...rest.filter((arg) => typeof arg === 'function'));
       }

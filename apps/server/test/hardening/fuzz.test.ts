@@ -25,13 +25,18 @@ const BOB = 'bob';
 const aliceToken = tokenFor(ALICE, { exp: Math.floor(Date.now() / 1000) + 3600 });
 const bobToken = tokenFor(BOB, { exp: Math.floor(Date.now() / 1000) + 3600 });
 
-const CONTRACT_STATUSES = new Set([200, 201, 204, 400, 401, 403, 404, 405, 413, 415, 429]);
+const CONTRACT_STATUSES = new Set([
+  200, 201, 204, 304, 400, 401, 403, 404, 405, 409, 412, 413, 415, 422, 429,
+]);
 const CODE_OF_STATUS: Record<number, string> = {
   400: 'BAD_REQUEST',
   401: 'UNAUTHORIZED',
   403: 'FORBIDDEN',
   404: 'NOT_FOUND',
   405: 'METHOD_NOT_SUPPORTED',
+  409: 'CONFLICT',
+  412: 'PRECONDITION_FAILED',
+  422: 'UNPROCESSABLE_CONTENT',
   413: 'PAYLOAD_TOO_LARGE',
   415: 'UNSUPPORTED_MEDIA_TYPE',
   429: 'TOO_MANY_REQUESTS',
@@ -153,6 +158,31 @@ const recurrenceValue = fc.oneof(
   weirdString,
 );
 
+/** Any value a header can carry: Latin-1, no controls (fetch refuses anything else). */
+const headerString = fc.string({
+  unit: fc
+    .integer({ min: 0x20, max: 0xff })
+    .filter((code) => code < 0x7f || code > 0x9f)
+    .map((code) => String.fromCharCode(code)),
+  maxLength: 300,
+});
+
+/** Entity tags as clients send them, right and wrong; a version a task is likely to be at. */
+const entityTags = fc.oneof(
+  fc.constantFrom('"1"', '"2"', 'W/"1"', '*', '"1", "2"', '"1", W/"2"', '"abc"'),
+  fc.constantFrom('1', '"1', 'W/1', '*, "1"', '', ' '),
+  headerString,
+);
+const idempotencyKeyValue = fc.oneof(
+  fc.constantFrom('k1', '"k1"', 'k2', 'key:with.dots-and_1'),
+  fc.constantFrom('', 'a b', '"unterminated', 'x'.repeat(256), 'é'),
+  headerString,
+);
+const conditionHeaders = fc.record(
+  { 'If-Match': entityTags, 'If-None-Match': entityTags, 'Idempotency-Key': idempotencyKeyValue },
+  { requiredKeys: [] },
+);
+
 const taskBody = fc.record(
   {
     title: fc.oneof(weirdString, anyJson),
@@ -162,6 +192,8 @@ const taskBody = fc.record(
     due_date: fc.oneof(dateValue, fc.constant(null), anyJson),
     tags: tagsValue,
     recurrence: fc.oneof(recurrenceValue, fc.constant(null), anyJson),
+    if_version: fc.oneof(fc.constantFrom(1, 2, 0, -1, 1.5, '1'), anyJson),
+    idempotency_key: fc.oneof(idempotencyKeyValue, anyJson),
     id: anyJson,
     user_id: fc.oneof(fc.constant(BOB), anyJson),
     created_at: anyJson,
@@ -380,6 +412,7 @@ const request = fc.record({
   body,
   auth,
   contentType,
+  conditions: fc.oneof({ weight: 3, arbitrary: fc.constant({}) }, conditionHeaders),
 });
 
 // ---- the property -------------------------------------------------------------------------------
@@ -393,7 +426,7 @@ function materialise(text: string): string {
 
 function expectContractAnswer(status: number, headers: Headers, text: string): void {
   expect(CONTRACT_STATUSES.has(status), `status ${status}: ${text.slice(0, 300)}`).toBe(true);
-  if (status === 204 || text === '') return;
+  if (status === 204 || status === 304 || text === '') return;
   expect(headers.get('content-type')).toMatch(/^application\/json/);
   const body: unknown = JSON.parse(text);
   if (status < 300) {
@@ -417,6 +450,7 @@ function expectContractAnswer(status: number, headers: Headers, text: string): v
         'title',
         'updated_at',
         'user_id',
+        'version',
       ]);
       expect(task.user_id).toBe(ALICE);
     }
@@ -436,7 +470,7 @@ function expectContractAnswer(status: number, headers: Headers, text: string): v
 // ---- the tRPC surface ---------------------------------------------------------------------------
 
 const TRPC_RUNS = Math.ceil(RUNS / 5);
-const TRPC_STATUSES = new Set([200, 207, 400, 401, 403, 404, 405, 413, 415, 429]);
+const TRPC_STATUSES = new Set([200, 207, 400, 401, 403, 404, 405, 409, 412, 413, 415, 422, 429]);
 const PROCEDURES = [
   'tasks.list',
   'tasks.get',
@@ -466,6 +500,8 @@ const trpcInput = fc.oneof(
           recurrence: fc.oneof(recurrenceValue, fc.constant(null)),
           tag: tagValue,
           sort: fc.constantFrom('due', 'priority', 'title', 'nope'),
+          if_version: fc.constantFrom(1, 2, 0, '1'),
+          idempotency_key: idempotencyKeyValue,
         },
         { requiredKeys: ['user_id'] },
       )
@@ -558,7 +594,7 @@ describe(`when ${RUNS} generated requests hit the REST surface (seed ${SEED})`, 
 
       await fc.assert(
         fc.asyncProperty(request, async (req) => {
-          const headers: Record<string, string> = { ...req.auth };
+          const headers: Record<string, string> = { ...req.auth, ...req.conditions };
           if (req.contentType) headers['Content-Type'] = req.contentType;
           const withBody = req.body !== undefined && !['GET', 'HEAD'].includes(req.method);
           const text = withBody ? materialise(req.body?.text ?? '') : undefined;

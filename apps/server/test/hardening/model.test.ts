@@ -5,7 +5,7 @@
  * completing, list filters, sorts and keyset pages). Seeded: MODEL_SEED=<n> replays a run.
  */
 import type { Task as TaskBody } from '@todo/api';
-import { tasks } from '@todo/db';
+import { idempotencyKeys, tasks } from '@todo/db';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -24,6 +24,8 @@ const tokens: Record<User, string> = { alice: tokenFor('alice'), bob: tokenFor('
 
 interface Model {
   tasks: Map<number, TaskBody>;
+  /** Idempotency keys used, by `user/key`: the body's title and the task first answered. */
+  keys: Map<string, { title: string; task: TaskBody }>;
   /** Ids that existed and were deleted: never valid again. */
   deleted: number[];
 }
@@ -72,10 +74,12 @@ function expectWrite(
   expect(reply.status, JSON.stringify(reply.body)).toBe(200);
   const after = reply.body as TaskBody;
   const next = { ...before, ...expected };
-  expect({ ...after, updated_at: '' }).toEqual({ ...next, updated_at: '' });
   const changed = WRITABLE.some(
     (field) => JSON.stringify(next[field]) !== JSON.stringify(before[field]),
   );
+  // version and updated_at move together, by exactly one, on a change and only then.
+  next.version = before.version + (changed ? 1 : 0);
+  expect({ ...after, updated_at: '' }).toEqual({ ...next, updated_at: '' });
   if (changed) {
     expect(Date.parse(after.updated_at)).toBeGreaterThan(Date.parse(before.updated_at));
   } else {
@@ -276,6 +280,59 @@ const commands: fc.Arbitrary<Command>[] = [
         });
       },
     })),
+  fc.record({ user, pick: fc.nat(), title, stale: fc.nat({ max: 2 }) }).map((c): Command => ({
+    check: () => true,
+    toString: () => `conditional patch(${c.user}, #${c.pick}, ${c.stale} behind)`,
+    async run(model) {
+      const id = target(model, c.pick);
+      const before = ownedBy(model, id, c.user);
+      // If-Match: the version the model holds, or one a slower device would still hold.
+      const version = (before?.version ?? 1) - c.stale;
+      requests++;
+      const reply = await api.send('PATCH', `/${c.user}/tasks/${id}`, {
+        json: { title: c.title },
+        token: tokens[c.user],
+        headers: { 'If-Match': `"${version}"` },
+      });
+      if (before && version !== before.version) {
+        expect(reply.status, JSON.stringify(reply.body)).toBe(412);
+        return;
+      }
+      expectRuleWrite(model, before, reply, { title: c.title.trim() });
+      if (before)
+        expect(reply.headers.get('etag')).toBe(
+          `"${before.version + (c.title.trim() === before.title ? 0 : 1)}"`,
+        );
+    },
+  })),
+  fc.record({ user, title, key: fc.constantFrom('k1', 'k2', 'k3') }).map((c): Command => ({
+    check: () => true,
+    toString: () => `create once(${c.user}, ${JSON.stringify(c.title)}, ${c.key})`,
+    async run(model) {
+      requests++;
+      const reply = await api.send('POST', `/${c.user}/tasks`, {
+        json: { title: c.title },
+        token: tokens[c.user],
+        headers: { 'Idempotency-Key': c.key },
+      });
+      const first = model.keys.get(`${c.user}/${c.key}`);
+      if (!first) {
+        expect(reply.status).toBe(201);
+        const created = reply.body as TaskBody;
+        model.keys.set(`${c.user}/${c.key}`, { title: c.title, task: created });
+        model.tasks.set(created.id, created);
+        return;
+      }
+      if (first.title !== c.title) {
+        expect(reply.status).toBe(422);
+        return;
+      }
+      // The first answer, as it was then, whatever has happened to the task since.
+      expect(reply.status).toBe(201);
+      expect(reply.headers.get('idempotent-replayed')).toBe('true');
+      expect(reply.body).toEqual(first.task);
+    },
+  })),
   fc.record({ user, pick: fc.nat() }).map((c): Command => ({
     check: () => true,
     toString: () => `toggle(${c.user}, #${c.pick})`,
@@ -406,8 +463,9 @@ describe(`when random command sequences run against the API and a model (seed ${
           fc.commands(commands, { maxCommands: MAX_COMMANDS, size: 'large' }),
           async (sequence) => {
             await server.database.db.delete(tasks);
+            await server.database.db.delete(idempotencyKeys);
             await fc.asyncModelRun(
-              () => ({ model: { tasks: new Map(), deleted: [] }, real: {} }),
+              () => ({ model: { tasks: new Map(), deleted: [], keys: new Map() }, real: {} }),
               sequence,
             );
           },

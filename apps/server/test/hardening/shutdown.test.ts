@@ -111,6 +111,9 @@ describe('when a server under load receives SIGTERM', () => {
       if (!postgres) await database.close();
     }
     expect(server.logs).toContainEqual(expect.stringContaining('shutting down'));
-    expectCleanLogs(server.logs, { tokens: [token], bodies: [JSON.stringify({ title: 'under load' })] });
+    expectCleanLogs(server.logs, {
+      tokens: [token],
+      bodies: [JSON.stringify({ title: 'under load' })],
+    });
   });
 });

@@ -6,6 +6,7 @@ import {
   createHs256Verifier,
   createTaskService,
   type TaskService,
+  type TaskServiceOptions,
   type TokenVerifier,
 } from '@todo/api';
 import type { Database } from '@todo/db';
@@ -29,6 +30,8 @@ export interface TestServerOptions {
   verifier?: TokenVerifier;
   /** Wraps the real service (fault injection). */
   wrapStore?: (service: TaskService) => TaskService;
+  /** The task service's options (e.g. a short Idempotency-Key lifetime). */
+  service?: TaskServiceOptions;
   /** A database the caller owns (not migrated, not closed here). Default: a fresh test database. */
   database?: Database;
   /** The logger's level (default info: every request is logged). */
@@ -46,7 +49,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       done();
     },
   });
-  const store = createTaskService(database.db);
+  const store = createTaskService(database.db, options.service);
   const app = createApp({
     config: {
       corsOrigins: options.corsOrigins ?? ['http://localhost:3000'],

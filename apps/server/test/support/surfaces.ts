@@ -39,7 +39,8 @@ export interface Surface {
   patch(id: number, body: Body): Promise<Outcome<Task>>;
   /** No body: the toggle. */
   complete(id: number, body?: Body): Promise<Outcome<Task>>;
-  remove(id: number): Promise<Outcome<undefined>>;
+  /** `if_version`: REST sends it as `If-Match` (a DELETE has no body). */
+  remove(id: number, options?: { if_version?: number }): Promise<Outcome<undefined>>;
   list(query?: Query): Promise<Outcome<Task[]>>;
   tags(): Promise<Outcome<TagCount[]>>;
 }
@@ -65,8 +66,15 @@ function restOutcome<T>(reply: Reply): Outcome<T> {
 
 export function restSurface(baseUrl: string, user: string, token: string): Surface {
   const api = httpClient(`${baseUrl}/api/${encodeURIComponent(user)}`, token);
-  const send = async <T>(method: string, path: string, json?: Body) =>
-    restOutcome<T>(await api.send(method, path, json === undefined ? {} : { json }));
+  const send = async <T>(
+    method: string,
+    path: string,
+    json?: Body,
+    headers: Record<string, string> = {},
+  ) =>
+    restOutcome<T>(
+      await api.send(method, path, json === undefined ? { headers } : { json, headers }),
+    );
   return {
     name: 'REST',
     create: (body) => send('POST', '/tasks', body),
@@ -74,7 +82,13 @@ export function restSurface(baseUrl: string, user: string, token: string): Surfa
     replace: (id, body) => send('PUT', `/tasks/${id}`, body),
     patch: (id, body) => send('PATCH', `/tasks/${id}`, body),
     complete: (id, body) => send('PATCH', `/tasks/${id}/complete`, body),
-    remove: (id) => send('DELETE', `/tasks/${id}`),
+    remove: (id, options = {}) =>
+      send(
+        'DELETE',
+        `/tasks/${id}`,
+        undefined,
+        options.if_version === undefined ? {} : { 'If-Match': `"${options.if_version}"` },
+      ),
     list: (query = {}) => {
       const search = new URLSearchParams(
         Object.entries(query).map(([name, value]): [string, string] => [name, String(value)]),
@@ -130,7 +144,7 @@ export function trpcSurface(baseUrl: string, user: string, token: string): Surfa
     replace: (id, body) => mutation('tasks.update', { id, ...body }),
     patch: (id, body) => mutation('tasks.patch', { id, ...body }),
     complete: (id, body = {}) => mutation('tasks.complete', { id, ...body }),
-    remove: (id) => mutation('tasks.delete', { id }),
+    remove: (id, options = {}) => mutation('tasks.delete', { id, ...options }),
     list: (input = {}) => query('tasks.list', trpcQuery(input)),
     tags: () => query('tags.list', {}),
   };

@@ -31,6 +31,20 @@ export function positiveInteger(message: string, max?: number) {
   );
 }
 
+/**
+ * A positive integer that must be a JSON number on both surfaces (a field of a body, never a
+ * path or query value): `"1"` is refused, not coerced. The pipe keeps trpc-to-openapi's coercer
+ * out, as for booleans.
+ */
+export function jsonPositiveInteger(message: string) {
+  const integer = z
+    .number({ error: message })
+    .min(1, { error: message })
+    .refine(Number.isInteger, { error: message })
+    .meta({ type: 'integer' });
+  return z.preprocess<unknown, typeof integer, number>((value) => value, integer);
+}
+
 /** true or false only: `"false"`, `0` and `"true"` are refused, never coerced. */
 export function strictBoolean(message: string) {
   return z.union([z.literal(true), z.literal(false)], { error: message });

@@ -4,7 +4,13 @@
  */
 import { z } from 'zod';
 
-import { boundedString, calendarDate, positiveInteger } from '../contract/fields.js';
+import { parseIdempotencyKey } from '../conditions.js';
+import {
+  boundedString,
+  calendarDate,
+  jsonPositiveInteger,
+  positiveInteger,
+} from '../contract/fields.js';
 import {
   MESSAGES as FIELD_MESSAGES,
   Priority,
@@ -27,6 +33,8 @@ const MESSAGES = {
   dueTo: 'due_to must be a date YYYY-MM-DD that exists',
   dueRange: 'due_from must not be after due_to',
   empty: `Send at least one of ${Object.keys(TASK_FIELDS).join(', ')}`,
+  ifVersion: 'if_version must be a positive integer (a task version)',
+  idempotencyKey: 'idempotency_key must be 1 to 255 characters of A-Z a-z 0-9 . _ : -',
 } as const;
 
 export const LIST_LIMIT_MAX = 500;
@@ -38,6 +46,32 @@ const taskId = positiveInteger(MESSAGES.id);
 /** Path parameters every task operation carries. */
 const owner = { user_id: userId };
 const ownTask = { user_id: userId, id: taskId };
+
+/** The write happens only if the task is at this version (REST: the If-Match header instead). */
+const ifVersion = {
+  if_version: jsonPositiveInteger(MESSAGES.ifVersion)
+    .optional()
+    .meta({ description: 'Write only if the task is at this version (as If-Match does)' }),
+};
+/** DELETE has no body over REST: there the value is query text, read as a plain decimal. */
+const deleteIfVersion = {
+  if_version: positiveInteger(MESSAGES.ifVersion)
+    .optional()
+    .meta({ description: 'Delete only if the task is at this version (as If-Match does)' }),
+};
+
+/** tRPC's Idempotency-Key (REST: the header); `"abc"` and `abc` are the same key. */
+const idempotencyKey = z
+  .string({ error: MESSAGES.idempotencyKey })
+  .transform((value, ctx) => {
+    const key = parseIdempotencyKey(value);
+    if (key === undefined) {
+      ctx.addIssue({ code: 'custom', message: MESSAGES.idempotencyKey });
+      return z.NEVER;
+    }
+    return key;
+  })
+  .meta({ description: 'Replays the first answer for a retried create (as Idempotency-Key does)' });
 
 type Fields = typeof TASK_FIELDS;
 type Optional<K extends TaskFieldName> = z.ZodOptional<Fields[K]['schema']>;
@@ -117,7 +151,7 @@ export const ListTasksInput = z
 export type ListTasksInput = z.input<typeof ListTasksInput>;
 
 export const CreateTaskInput = z
-  .strictObject({ ...owner, ...writeShape() })
+  .strictObject({ ...owner, ...writeShape(), idempotency_key: idempotencyKey.optional() })
   .refine(
     (input) => !(typeof input.recurrence === 'string' && input.due_date == null),
     recurringNeedsDue,
@@ -129,26 +163,27 @@ export type GetTaskInput = z.input<typeof GetTaskInput>;
 
 /** PUT: title required; an absent description becomes null; other absent fields are kept. */
 export const UpdateTaskInput = z
-  .strictObject({ ...ownTask, ...writeShape() })
+  .strictObject({ ...ownTask, ...writeShape(), ...ifVersion })
   .refine((input) => !recurringWithoutDue(input), recurringNeedsDue);
 export type UpdateTaskInput = z.input<typeof UpdateTaskInput>;
 
 /** PATCH: a non-empty subset of the writable fields. */
 export const PatchTaskInput = z
-  .strictObject({ ...ownTask, ...patchShape() })
+  .strictObject({ ...ownTask, ...patchShape(), ...ifVersion })
   .refine((input) => FIELD_NAMES.some((name) => input[name] !== undefined), {
     error: MESSAGES.empty,
   })
   .refine((input) => !recurringWithoutDue(input), recurringNeedsDue);
 export type PatchTaskInput = z.input<typeof PatchTaskInput>;
 
-export const DeleteTaskInput = z.strictObject(ownTask);
+export const DeleteTaskInput = z.strictObject({ ...ownTask, ...deleteIfVersion });
 export type DeleteTaskInput = z.input<typeof DeleteTaskInput>;
 
 /** No `completed` (or `{}`): toggle. `completed: true|false`: set it. */
 export const CompleteTaskInput = z.strictObject({
   ...ownTask,
   completed: TASK_FIELDS.completed.schema.optional(),
+  ...ifVersion,
 });
 export type CompleteTaskInput = z.input<typeof CompleteTaskInput>;
 

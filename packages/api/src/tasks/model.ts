@@ -142,6 +142,8 @@ export interface Task {
   due_date: string | null;
   tags: string[];
   recurrence: string | null;
+  /** 1 when created, +1 with every write that changes a value; the ETag is `"<version>"`. */
+  version: number;
   created_at: string;
   updated_at: string;
 }
@@ -157,6 +159,7 @@ export const TaskSchema = z
     due_date: z.string().meta({ format: 'date' }).nullable(),
     tags: z.array(z.string()),
     recurrence: z.string().nullable(),
+    version: z.number().int().min(1),
     // Produced by our own toISOString(): documented as date-time, not re-parsed on every response.
     created_at: z.string().meta({ format: 'date-time' }),
     updated_at: z.string().meta({ format: 'date-time' }),

@@ -2,14 +2,15 @@
  * The task queries: one function per operation, each one SQL statement scoped to the user
  * (`db` and `userId` always the first arguments).
  */
-import { and, asc, desc, eq, sql, type Placeholder, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, lt, sql, type Placeholder, type SQL } from 'drizzle-orm';
 
 import type { TaskDb } from '../client.js';
-import { classifyDatabaseError } from '../errors.js';
+import { classifyDatabaseError, errorCode } from '../errors.js';
 import { singleStatement, statementFamily } from './statements.js';
 import {
   dueAscKey,
   dueDescKey,
+  idempotencyKeys,
   TASK_COLUMNS as COLUMNS,
   tasks,
   titleSortKey,
@@ -69,7 +70,13 @@ export interface TaskChange {
    * to tell that apart from "not found".
    */
   guarded?: boolean | undefined;
+  /** If-Match: the write happens only when the task's version is one of these. */
+  ifVersions?: readonly number[] | undefined;
 }
+
+/** A version precondition as a parameter: a PostgreSQL int[] literal. */
+const versionList = (versions: readonly number[]) => `{${versions.join(',')}}`;
+const versionMatches = sql`${tasks.version} = any(${sql.placeholder('if_versions')}::int[])`;
 
 async function run<T>(query: PromiseLike<T>): Promise<T> {
   try {
@@ -273,12 +280,19 @@ export async function createTask(db: TaskDb, userId: string, task: NewTask): Pro
 }
 
 // eslint-disable-next-line @typescript-eslint/consistent-type-definitions
-type UpdateShape = { fields: WritableColumn[]; toggle: boolean; guarded: boolean };
+type UpdateShape = {
+  fields: WritableColumn[];
+  toggle: boolean;
+  guarded: boolean;
+  conditional: boolean;
+};
 
 /**
  * Only the given columns are written (`completed = not completed` for a toggle, so concurrent
- * toggles never lose one). `updated_at` moves only when a value changes, and then always
- * forward, even within the same millisecond (in SET, column references read the old row).
+ * toggles never lose one). `version` and `updated_at` move only when a value changes, in the same
+ * statement; `updated_at` always forward, even within the same millisecond (in SET, column
+ * references read the old row). With `conditional`, the version must match (If-Match) here, in
+ * the write itself, never in a read before it.
  */
 const updateStatement = statementFamily((db, shape: UpdateShape) => {
   const next = Object.fromEntries(
@@ -297,6 +311,7 @@ const updateStatement = statementFamily((db, shape: UpdateShape) => {
   if (shape.toggle) changes.push(sql`true`);
   const changed = changes.length === 0 ? sql`false` : sql.join(changes, sql` or `);
   const conditions = [ownTask];
+  if (shape.conditional) conditions.push(versionMatches);
   if (shape.guarded) {
     conditions.push(
       sql`(${next.recurrence} is null or (${next.due_date} is not null and (${tasks.completed} or not ${next.completed})))`,
@@ -306,6 +321,7 @@ const updateStatement = statementFamily((db, shape: UpdateShape) => {
     .update(tasks)
     .set({
       ...set,
+      version: sql`case when ${changed} then ${tasks.version} + 1 else ${tasks.version} end`,
       updated_at: sql`case when ${changed} then greatest(now(), ${tasks.updated_at} + interval '1 millisecond') else ${tasks.updated_at} end`,
     })
     .where(and(...conditions))
@@ -313,7 +329,10 @@ const updateStatement = statementFamily((db, shape: UpdateShape) => {
     .prepare('update_task');
 });
 
-/** The updated row, or null: not the user's task, or (guarded) refused by the recurrence rules. */
+/**
+ * The updated row, or null: not the user's task, its version not one of `ifVersions`, or
+ * (guarded) refused by the recurrence rules.
+ */
 export async function updateTask(
   db: TaskDb,
   userId: string,
@@ -325,22 +344,201 @@ export async function updateTask(
     fields: presentColumns(change.set),
     toggle: change.toggle ?? false,
     guarded: change.guarded ?? true,
+    conditional: change.ifVersions !== undefined,
   };
   const rows = await run(
-    updateStatement.get(db, shape).execute({ ...change.set, user_id: userId, id }),
+    updateStatement.get(db, shape).execute({
+      ...change.set,
+      user_id: userId,
+      id,
+      if_versions: versionList(change.ifVersions ?? []),
+    }),
   );
   return rows[0] ?? null;
 }
 
-const deleteStatement = singleStatement((db) =>
-  db.delete(tasks).where(ownTask).returning({ id: tasks.id }).prepare('delete_task'),
+const deleteStatement = statementFamily((db, conditional: boolean) =>
+  db
+    .delete(tasks)
+    .where(conditional ? and(ownTask, versionMatches) : ownTask)
+    .returning({ id: tasks.id })
+    .prepare('delete_task'),
 );
 
-/** True when the user's task existed and is gone. */
-export async function deleteTask(db: TaskDb, userId: string, id: number): Promise<boolean> {
+/** True when the user's task existed (with one of `ifVersions`, when given) and is gone. */
+export async function deleteTask(
+  db: TaskDb,
+  userId: string,
+  id: number,
+  ifVersions?: readonly number[],
+): Promise<boolean> {
   if (id > MAX_TASK_ID) return false;
-  const rows = await run(deleteStatement(db).execute({ user_id: userId, id }));
+  const rows = await run(
+    deleteStatement.get(db, ifVersions !== undefined).execute({
+      user_id: userId,
+      id,
+      if_versions: versionList(ifVersions ?? []),
+    }),
+  );
   return rows.length > 0;
+}
+
+// ---- idempotent create --------------------------------------------------------------------------
+
+/** A create that may happen once per (user, key): the request's fingerprint is kept with it. */
+export interface IdempotencyClaim {
+  key: string;
+  fingerprint: string;
+}
+
+/** `busy`: a create with the key is running now; `taken`: the key is already stored. */
+export type ClaimedCreate =
+  { kind: 'created'; row: TaskRow } | { kind: 'busy' } | { kind: 'taken' };
+
+/** SQLSTATE of todo_claim_idempotency_key (migration 0002) when the key is held. */
+const KEY_IN_USE = 'TD409';
+const UNIQUE_VIOLATION = '23505';
+
+/**
+ * One statement: the task is inserted and the key stored with the task as created, so a crash
+ * leaves both or neither. The key row's insert claims the key (an advisory lock held to the end
+ * of the statement's transaction) and fails the whole statement when another create holds it.
+ */
+const createOnceStatement = statementFamily((db, fields: WritableColumn[]) => {
+  const created = db.$with('created').as(
+    db
+      .insert(tasks)
+      .values({
+        ...Object.fromEntries(fields.map((name) => [name, sql.placeholder(name)])),
+        user_id: placeholder.user_id,
+        title: sql.placeholder('title'),
+      })
+      .returning(),
+  );
+  const key = sql`${sql.placeholder('key')}::text`;
+  const user = sql`${placeholder.user_id}::text`;
+  const saved = db.$with('saved').as(
+    db
+      .insert(idempotencyKeys)
+      .select((qb) =>
+        qb
+          .select({
+            user_id: user.as('user_id'),
+            key: key.as('key'),
+            fingerprint: sql`${sql.placeholder('fingerprint')}::text`.as('fingerprint'),
+            task: sql`to_jsonb(created)`.as('task'),
+            created_at: sql`now()`.as('created_at'),
+          })
+          .from(created)
+          .where(sql`todo_claim_idempotency_key(${user}, ${key})`),
+      )
+      .returning({ key: idempotencyKeys.key }),
+  );
+  return db.with(created, saved).select().from(created).prepare('create_task_once');
+});
+
+export async function createTaskOnce(
+  db: TaskDb,
+  userId: string,
+  task: NewTask,
+  claim: IdempotencyClaim,
+): Promise<ClaimedCreate> {
+  try {
+    const rows = await createOnceStatement
+      .get(db, presentColumns(task))
+      .execute({ ...task, user_id: userId, ...claim });
+    const row = rows[0];
+    if (!row) throw new Error('INSERT ... RETURNING returned no row');
+    return { kind: 'created', row };
+  } catch (error) {
+    const code = errorCode(error);
+    if (code === KEY_IN_USE) return { kind: 'busy' };
+    if (code === UNIQUE_VIOLATION) return { kind: 'taken' };
+    throw classifyDatabaseError(error);
+  }
+}
+
+/** A task row as `to_jsonb` wrote it, decoded by the table's own columns. */
+function taskFromJson(json: unknown): TaskRow {
+  const record = json as Record<string, unknown>;
+  return Object.fromEntries(
+    Object.entries(COLUMNS).map(([name, column]) => {
+      const value = record[column.name];
+      return [
+        name,
+        value === null || value === undefined ? null : column.mapFromDriverValue(value),
+      ];
+    }),
+  ) as TaskRow;
+}
+
+export interface StoredKey {
+  fingerprint: string;
+  /** The task as the first create stored it. */
+  task: TaskRow;
+  created_at: Date;
+}
+
+const keyOf = and(
+  eq(idempotencyKeys.user_id, placeholder.user_id),
+  eq(idempotencyKeys.key, sql.placeholder('key')),
+);
+
+const findKeyStatement = singleStatement((db) =>
+  db.select().from(idempotencyKeys).where(keyOf).prepare('find_idempotency_key'),
+);
+
+export async function findIdempotencyKey(
+  db: TaskDb,
+  userId: string,
+  key: string,
+): Promise<StoredKey | null> {
+  const [row] = await run(findKeyStatement(db).execute({ user_id: userId, key }));
+  return row
+    ? { fingerprint: row.fingerprint, task: taskFromJson(row.task), created_at: row.created_at }
+    : null;
+}
+
+/** Removes the user's key if it was stored before `before` (expired); true when it did. */
+export async function forgetIdempotencyKey(
+  db: TaskDb,
+  userId: string,
+  key: string,
+  before: Date,
+): Promise<boolean> {
+  const rows = await run(
+    db
+      .delete(idempotencyKeys)
+      .where(and(keyOf, lt(idempotencyKeys.created_at, before)))
+      .returning({ key: idempotencyKeys.key })
+      .execute({ user_id: userId, key }),
+  );
+  return rows.length > 0;
+}
+
+/**
+ * Deletes up to `batch` keys stored before `before`, oldest first, skipping rows another
+ * transaction has locked: a short statement that never waits for, nor holds up, a request.
+ */
+export async function deleteExpiredIdempotencyKeys(
+  db: TaskDb,
+  before: Date,
+  batch: number,
+): Promise<number> {
+  const oldest = db
+    .select({ user_id: idempotencyKeys.user_id, key: idempotencyKeys.key })
+    .from(idempotencyKeys)
+    .where(lt(idempotencyKeys.created_at, before))
+    .orderBy(asc(idempotencyKeys.created_at))
+    .limit(batch)
+    .for('update', { skipLocked: true });
+  const rows = await run(
+    db
+      .delete(idempotencyKeys)
+      .where(sql`(${idempotencyKeys.user_id}, ${idempotencyKeys.key}) in ${oldest}`)
+      .returning({ key: idempotencyKeys.key }),
+  );
+  return rows.length;
 }
 
 // ---- tags ---------------------------------------------------------------------------------------

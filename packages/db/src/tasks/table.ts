@@ -5,8 +5,10 @@ import {
   date,
   index,
   integer,
+  jsonb,
   pgEnum,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   varchar,
@@ -54,6 +56,8 @@ export const tasks = pgTable(
       .notNull()
       .default(sql`'{}'::text[]`),
     recurrence: text(),
+    /** 1 when created, +1 in the statement of every write that changes a value (the ETag). */
+    version: integer().notNull().default(1),
     // precision 3: JavaScript dates carry milliseconds, so what we return is exactly what is stored.
     created_at: timestamp({ withTimezone: true, precision: 3, mode: 'date' })
       .notNull()
@@ -92,7 +96,7 @@ export const tasks = pgTable(
 export type TaskRow = typeof tasks.$inferSelect;
 
 /** Columns the database sets: everything else of a task is written by its owner. */
-const SERVER_SET = ['id', 'user_id', 'created_at', 'updated_at'] as const;
+const SERVER_SET = ['id', 'user_id', 'version', 'created_at', 'updated_at'] as const;
 type ServerSet = (typeof SERVER_SET)[number];
 
 /** Some of a task's writable columns, with the values to write. */
@@ -104,4 +108,26 @@ export const TASK_COLUMNS = getTableColumns(tasks);
 /** Every writable column, in table order (so a statement's SQL never depends on key order). */
 export const WRITABLE_COLUMNS = (Object.keys(TASK_COLUMNS) as (keyof typeof TASK_COLUMNS)[]).filter(
   (name): name is WritableColumn => !(SERVER_SET as readonly string[]).includes(name),
+);
+
+/**
+ * Idempotent creates: a key claimed by a user's create, with the request's fingerprint and the
+ * task as it was created (a row of `tasks` as JSON), written in the same statement as the task.
+ */
+export const idempotencyKeys = pgTable(
+  'idempotency_keys',
+  {
+    user_id: text().notNull(),
+    key: text().notNull(),
+    fingerprint: text().notNull(),
+    task: jsonb().notNull(),
+    created_at: timestamp({ withTimezone: true, precision: 3, mode: 'date' })
+      .notNull()
+      .defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.user_id, t.key] }),
+    // The expiry cleanup deletes the oldest keys first.
+    index('idempotency_keys_created_idx').on(t.created_at),
+  ],
 );
