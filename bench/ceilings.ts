@@ -12,7 +12,14 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 
-import { appRouter, createContextFactory, createTaskService, createTokenVerifier } from '@todo/api';
+import {
+  appRouter,
+  createChangeStreams,
+  createContextFactory,
+  createInProcessBus,
+  createTaskService,
+  createTokenVerifier,
+} from '@todo/api';
 import { createDatabase } from '@todo/db';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import express from 'express';
@@ -33,7 +40,12 @@ process.on('SIGUSR2', () => {
   process.stdout.write(`${JSON.stringify({ sqlStatements: statements })}\n`);
 });
 const verifier = createTokenVerifier({ secret: process.env.BETTER_AUTH_SECRET ?? '' });
-const contextOf = createContextFactory({ tasks: createTaskService(database.db) });
+const bus = createInProcessBus();
+const tasks = createTaskService(database.db, { bus });
+const contextOf = createContextFactory({
+  tasks,
+  streams: createChangeStreams({ bus, feed: tasks.feed }),
+});
 
 async function contextFor(req: IncomingMessage) {
   const header = req.headers.authorization ?? '';

@@ -11,6 +11,7 @@ import {
   etagOf,
   noneMatches,
   restMetaOf,
+  type ChangeStreams,
   type Context,
   type TaskService,
   type TokenVerifier,
@@ -23,6 +24,7 @@ import { createOpenApiExpressMiddleware } from 'trpc-to-openapi';
 
 import type { Config } from './config.js';
 import { TRPC_MOUNT } from './http-error.js';
+import type { LiveResponses } from './live-responses.js';
 import { logSafeError } from './log-safe-error.js';
 import { authenticate, authOf, requireAuth } from './middleware/authenticate.js';
 import { corsPolicy } from './middleware/cors.js';
@@ -36,7 +38,9 @@ import { conditionsOf, restConditions } from './middleware/rest-conditions.js';
 import { restErrorBodies } from './middleware/rest-error-body.js';
 import { restParams } from './middleware/rest-params.js';
 import { buildRouteTable, restRouting } from './middleware/rest-routing.js';
+import { trpcSubscriptions } from './middleware/trpc-subscriptions.js';
 import { docsRoutes } from './routes/docs.js';
+import { eventsRoute } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
@@ -45,6 +49,10 @@ const REST_MOUNT = '/api';
 export interface AppDependencies {
   config: Pick<Config, 'corsOrigins' | 'rateLimitPerMinute' | 'trustProxy'>;
   tasks: TaskService;
+  /** Live streams of changes (tRPC subscriptions, REST SSE). */
+  streams: ChangeStreams;
+  /** Where long-lived responses are tracked (token expiry, shutdown). */
+  live: LiveResponses;
   verifier: TokenVerifier;
   /** Resolves when the database answers. */
   ping: () => Promise<void>;
@@ -81,7 +89,7 @@ function successMeta(
 
 export function createApp(deps: AppDependencies): Express {
   const { config, logger } = deps;
-  const createContext = createContextFactory({ tasks: deps.tasks });
+  const createContext = createContextFactory({ tasks: deps.tasks, streams: deps.streams });
   const contextOf = (req: express.Request) => {
     const auth = authOf(req);
     return createContext({
@@ -127,6 +135,7 @@ export function createApp(deps: AppDependencies): Express {
     ...restJsonBody(BODY_LIMIT_BYTES),
     restParams(),
     restConditions(),
+    eventsRoute(deps.streams, deps.live),
     restErrorBodies(),
     createOpenApiExpressMiddleware({
       router: appRouter,
@@ -153,6 +162,7 @@ export function createApp(deps: AppDependencies): Express {
     TRPC_MOUNT,
     ...guard,
     ...trpcJsonBody(BODY_LIMIT_BYTES),
+    trpcSubscriptions(deps.streams, deps.live),
     createExpressMiddleware({
       router: appRouter,
       createContext: ({ req }) => contextOf(req),

@@ -63,6 +63,9 @@ const EnvSchema = z.object({
   DATABASE_URL: optional(postgresUrl),
   DATABASE_POOL_MAX: optional(integer(1, 1000)),
   DATABASE_PREPARE: optional(boolean),
+  DATABASE_LISTEN_URL: optional(postgresUrl),
+  CHANGES_RETENTION_DAYS: optional(integer(1, 3650)),
+  STREAMS_PER_USER: optional(integer(1, 10_000)),
   PGLITE_DIR: optional(z.string()),
   BETTER_AUTH_SECRET: optional(z.string()),
   BETTER_AUTH_URL: optional(httpUrl),
@@ -86,6 +89,14 @@ export interface Config {
     readonly pgliteDir: string;
     readonly poolMax: number;
     readonly prepare: boolean;
+    /** A direct connection for LISTEN (PgBouncer and Neon's pooler cannot LISTEN). */
+    readonly listenUrl: string | undefined;
+  };
+  readonly changes: {
+    /** How long the feed remembers a deleted task. */
+    readonly retentionMs: number;
+    /** Open live streams per user, in this process. */
+    readonly streamsPerUser: number;
   };
   readonly auth: {
     readonly secret: string;
@@ -159,6 +170,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       pgliteDir: e.PGLITE_DIR ?? DEFAULT_PGLITE_DIR,
       poolMax: e.DATABASE_POOL_MAX ?? 10,
       prepare: e.DATABASE_PREPARE ?? true,
+      listenUrl: e.DATABASE_LISTEN_URL ?? e.DATABASE_URL,
+    }),
+    changes: Object.freeze({
+      retentionMs: (e.CHANGES_RETENTION_DAYS ?? 30) * 24 * 60 * 60 * 1000,
+      streamsPerUser: e.STREAMS_PER_USER ?? 10,
     }),
     auth: Object.freeze({
       secret: e.BETTER_AUTH_SECRET ?? DEV_SECRET,

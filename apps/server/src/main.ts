@@ -1,10 +1,18 @@
 /** The server process: configuration, database, migrations, listen, graceful shutdown. */
-import { createTaskService, createTokenVerifier, startMaintenance } from '@todo/api';
+import {
+  createChangeStreams,
+  createInProcessBus,
+  createPostgresBus,
+  createTaskService,
+  createTokenVerifier,
+  startMaintenance,
+} from '@todo/api';
 import { createDatabase } from '@todo/db';
 import { pino } from 'pino';
 
 import { createApp } from './app.js';
 import { ConfigError, loadConfigFromEnvironment, type Config } from './config.js';
+import { createLiveResponses } from './live-responses.js';
 import { logSafeError } from './log-safe-error.js';
 import { drain } from './shutdown.js';
 
@@ -50,14 +58,38 @@ if (config.statementStats) {
 await database.migrate();
 const maintenance = startMaintenance({
   db: database.db,
+  changesRetentionMs: config.changes.retentionMs,
   onError: (error) => {
     logger.warn({ error: logSafeError(error) }, 'maintenance run failed; the next run retries');
   },
 });
 
+// Change notices between processes: LISTEN/NOTIFY on PostgreSQL (a direct connection), within
+// this one process on PGlite.
+const bus = config.database.listenUrl
+  ? await createPostgresBus({
+      url: config.database.listenUrl,
+      onError: (error) => {
+        logger.warn({ error: logSafeError(error) }, 'change notice not sent');
+      },
+    })
+  : createInProcessBus();
+const tasks = createTaskService(database.db, { bus });
+const streams = createChangeStreams({
+  bus,
+  feed: tasks.feed,
+  streamsPerUser: config.changes.streamsPerUser,
+  onError: (error) => {
+    logger.warn({ error: logSafeError(error) }, 'live streams could not read changes; retrying');
+  },
+});
+const live = createLiveResponses();
+
 const app = createApp({
   config,
-  tasks: createTaskService(database.db),
+  tasks,
+  streams,
+  live,
   verifier: createTokenVerifier({
     secret: config.auth.secret,
     jwks: config.auth.jwksUrl ? { url: config.auth.jwksUrl } : undefined,
@@ -94,8 +126,12 @@ async function stop(signal: NodeJS.Signals): Promise<void> {
   if (stopping) return;
   stopping = true;
   logger.info({ signal }, 'shutting down: draining in-flight requests');
+  // Live streams end first: they would otherwise hold the drain until its deadline.
+  live.closeAll();
+  streams.close();
   const clean = await drain(server, config.shutdownTimeoutMs);
   await maintenance.stop();
+  await bus.close();
   await database.close();
   logger.info({ clean }, 'stopped');
   process.exit(0);

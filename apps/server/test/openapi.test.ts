@@ -69,6 +69,8 @@ describe('when /openapi.json is fetched without a token', () => {
         'POST /{user_id}/tasks',
         'PUT /{user_id}/tasks/{id}',
         'GET /{user_id}/tags',
+        'GET /{user_id}/changes',
+        'GET /{user_id}/events',
       ].sort(),
     );
     expect(document.components.securitySchemes.bearerAuth).toEqual({
@@ -92,8 +94,9 @@ describe('when /openapi.json is fetched without a token', () => {
         Object.keys(op.responses).filter((s) => s.startsWith('2')),
         key,
       ).toEqual([success]);
+      const mediaType = key.endsWith('/events') ? 'text/event-stream' : 'application/json';
       if (success !== '204')
-        expect(op.responses[success]?.content?.['application/json']?.schema, key).toBeDefined();
+        expect(op.responses[success]?.content?.[mediaType]?.schema, key).toBeDefined();
     }
     expect(document.paths['/{user_id}/tasks/{id}/complete']?.patch?.requestBody?.required).toBe(
       false,

@@ -1,9 +1,12 @@
+import type { ChangeStreams } from './changes/streams.js';
 import type { IfMatch, IfNoneMatch } from './conditions.js';
 import type { TaskService } from './tasks/service.js';
 
 export interface AuthUser {
   /** The verified token's `sub`. */
   id: string;
+  /** When the token expires (ms since the epoch): a live stream ends then. */
+  expiresAt?: number | undefined;
 }
 
 /** What a REST request's headers say about preconditions and retries (tRPC uses input fields). */
@@ -23,12 +26,14 @@ export interface ResponseHints {
 export interface Context {
   user: AuthUser | null;
   tasks: TaskService;
+  streams: ChangeStreams;
   conditions: RequestConditions;
   response: ResponseHints;
 }
 
 export interface ContextDependencies {
   tasks: TaskService;
+  streams: ChangeStreams;
 }
 
 export interface RequestInfo {
@@ -41,6 +46,7 @@ export interface RequestInfo {
 export function createContextFactory(deps: ContextDependencies): (request: RequestInfo) => Context {
   return (request) => ({
     tasks: deps.tasks,
+    streams: deps.streams,
     user: request.user,
     conditions: request.conditions ?? {},
     response: { replayed: false },

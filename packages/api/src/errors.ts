@@ -75,6 +75,14 @@ export class IdempotencyKeyReusedError extends Error {
   }
 }
 
+/** More open live streams than the per-user limit. */
+export class TooManyStreamsError extends Error {
+  override readonly name = 'TooManyStreamsError';
+  constructor(readonly limit: number) {
+    super(`At most ${limit} open streams per user; close one or retry later`);
+  }
+}
+
 /** Domain errors and the tRPC code each one is answered with. */
 const DOMAIN_CODES: [new (...args: never[]) => Error, TRPC_ERROR_CODE_KEY][] = [
   [InvalidInputError, 'BAD_REQUEST'],
@@ -82,6 +90,7 @@ const DOMAIN_CODES: [new (...args: never[]) => Error, TRPC_ERROR_CODE_KEY][] = [
   [PreconditionFailedError, 'PRECONDITION_FAILED'],
   [IdempotencyKeyInUseError, 'CONFLICT'],
   [IdempotencyKeyReusedError, 'UNPROCESSABLE_CONTENT'],
+  [TooManyStreamsError, 'TOO_MANY_REQUESTS'],
 ];
 
 function domainError(error: unknown): TRPCError | undefined {
@@ -184,7 +193,9 @@ export function errorHeaders(
   bearerSent: boolean,
 ): Record<string, string> {
   const headers: Record<string, string> = {};
-  if (codes.includes('SERVICE_UNAVAILABLE')) headers['Retry-After'] = String(RETRY_AFTER_SECONDS);
+  if (codes.includes('SERVICE_UNAVAILABLE') || codes.includes('TOO_MANY_REQUESTS')) {
+    headers['Retry-After'] = String(RETRY_AFTER_SECONDS);
+  }
   if (codes.includes('UNAUTHORIZED')) {
     headers['WWW-Authenticate'] = bearerSent ? 'Bearer error="invalid_token"' : 'Bearer';
   }

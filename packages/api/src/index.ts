@@ -28,7 +28,7 @@ export type {
   TaskService,
   TaskServiceOptions,
 } from './tasks/service.js';
-export { restMetaOf } from './rest-meta.js';
+export { restMetaOf, subscriptionPaths } from './rest-meta.js';
 export { createHs256Verifier } from './auth/hs256.js';
 export { createJwksVerifier, JWKS_ALGORITHMS, RemoteKeyStore } from './auth/jwks.js';
 export type { JwksOptions } from './auth/jwks.js';
@@ -46,13 +46,27 @@ export {
   NotFoundError,
   PreconditionFailedError,
   PUBLIC_MESSAGES,
+  TooManyStreamsError,
   RETRY_AFTER_SECONDS,
   toTRPCError,
 } from './errors.js';
 export type { ContractIssue, ErrorData, ErrorShape } from './errors.js';
+export { createInProcessBus, createPostgresBus } from './changes/bus.js';
+export type { BusListener, ChangeNotice, EventBus, PostgresBusOptions } from './changes/bus.js';
+export { createChangeStreams } from './changes/streams.js';
+export type {
+  ChangeStream,
+  ChangeStreams,
+  ChangeStreamsOptions,
+  FeedPage,
+  FeedReader,
+} from './changes/streams.js';
+export { ChangeSchema, Cursor, cursorValue } from './changes/contract.js';
+export type { Change, ChangesAnswer, StreamEvent } from './changes/contract.js';
+export type { ResetItem } from './changes/router.js';
 export { startMaintenance } from './maintenance.js';
 export type { Maintenance, MaintenanceOptions, MaintenanceReport } from './maintenance.js';
-export { createOpenApiDocument } from './openapi.js';
+export { createOpenApiDocument, EVENTS_PATH } from './openapi.js';
 export type { OpenApiOptions } from './openapi.js';
 export type { ApiMeta } from './trpc.js';
 export {

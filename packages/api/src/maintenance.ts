@@ -1,9 +1,9 @@
 /**
- * Background housekeeping, off the request path: expired idempotency keys are deleted in small
- * batches (each a short statement that skips rows a request holds), on a timer that never keeps
- * the process alive and never runs twice at once.
+ * Background housekeeping, off the request path: expired idempotency keys, and deletions older
+ * than the changes retention, are removed in small batches (each a short statement that skips
+ * rows a request holds), on a timer that never keeps the process alive nor runs twice at once.
  */
-import { deleteExpiredIdempotencyKeys, type TaskDb } from '@todo/db';
+import { deleteExpiredIdempotencyKeys, purgeTombstones, type TaskDb } from '@todo/db';
 
 import { KEY_LIFETIME_MS } from './tasks/service.js';
 
@@ -11,6 +11,8 @@ export interface MaintenanceOptions {
   db: TaskDb;
   /** How long an Idempotency-Key is remembered (default 24 hours). */
   keyLifetimeMs?: number | undefined;
+  /** How long the changes feed remembers a deleted task (default 30 days). */
+  changesRetentionMs?: number | undefined;
   /** Time between runs (default 5 minutes). */
   intervalMs?: number | undefined;
   /** Rows per statement (default 500). */
@@ -21,6 +23,20 @@ export interface MaintenanceOptions {
 
 export interface MaintenanceReport {
   expiredKeys: number;
+  /** Deletions the feed no longer remembers (a client behind them is told to reset). */
+  forgottenDeletions: number;
+}
+
+export const CHANGES_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
+
+/** Runs `step` until it handles fewer than `batch` rows; the total handled. */
+async function inBatches(batch: number, step: () => Promise<number>): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const handled = await step();
+    total += handled;
+    if (handled < batch) return total;
+  }
 }
 
 export interface Maintenance {
@@ -32,17 +48,21 @@ export interface Maintenance {
 
 export function startMaintenance(options: MaintenanceOptions): Maintenance {
   const keyLifetimeMs = options.keyLifetimeMs ?? KEY_LIFETIME_MS;
+  const retentionMs = options.changesRetentionMs ?? CHANGES_RETENTION_MS;
   const batch = options.batch ?? 500;
   let running: Promise<MaintenanceReport> | undefined;
 
   async function run(): Promise<MaintenanceReport> {
-    const before = new Date(Date.now() - keyLifetimeMs);
-    let expiredKeys = 0;
-    for (;;) {
-      const deleted = await deleteExpiredIdempotencyKeys(options.db, before, batch);
-      expiredKeys += deleted;
-      if (deleted < batch) return { expiredKeys };
-    }
+    const keysBefore = new Date(Date.now() - keyLifetimeMs);
+    const deletionsBefore = new Date(Date.now() - retentionMs);
+    return {
+      expiredKeys: await inBatches(batch, () =>
+        deleteExpiredIdempotencyKeys(options.db, keysBefore, batch),
+      ),
+      forgottenDeletions: await inBatches(batch, () =>
+        purgeTombstones(options.db, deletionsBefore, batch),
+      ),
+    };
   }
 
   function runOnce(): Promise<MaintenanceReport> {

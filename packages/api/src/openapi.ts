@@ -139,6 +139,53 @@ function operation(all: Map<string, Operation>, key: string): Operation {
   return found;
 }
 
+/** `GET /api/{user_id}/events`, served by the server's own SSE route. */
+export const EVENTS_PATH = '/{user_id}/events';
+
+type PathItem = NonNullable<OpenAPIObject['paths']>[string];
+type OperationObject = NonNullable<PathItem['get']>;
+
+const EVENTS_OPERATION: OperationObject = {
+  operationId: 'events',
+  tags: ['changes'],
+  summary: 'Live changes as Server-Sent Events',
+  description: [
+    'Each change is an event with `id: <seq>`, `event: change` and `data:` the change as JSON (the same objects as `/changes`); a `: ping` comment comes at least every 15 seconds.',
+    'Resume with `Last-Event-ID` (as EventSource sends it) or `?since=` (a cursor or an event id): the stream first sends every change after it, compacted, then live ones. Without either it sends only changes made after it opened.',
+    '`event: reset` (with `data: {"cursor": "<n>"}`) means deletions after the resume point have been forgotten: drop your copy, re-read the list, and carry on from there.',
+    'The stream ends with `event: end` when the token expires (reconnect with a fresh one) and when the server shuts down. Opening it counts as one request against the rate limit; events do not.',
+  ].join('\n\n'),
+  security: [{ bearerAuth: [] }],
+  parameters: [
+    { in: 'path', name: 'user_id', required: true, schema: { type: 'string', minLength: 1 } },
+    {
+      in: 'query',
+      name: 'since',
+      required: false,
+      description: 'Resume after this cursor or event id',
+      schema: { type: 'string', pattern: '^(0|[1-9][0-9]*)$' },
+    },
+    {
+      in: 'header',
+      name: 'Last-Event-ID',
+      required: false,
+      description: 'Resume after this event id (wins over `since`)',
+      schema: { type: 'string' },
+    },
+  ],
+  responses: {
+    '200': {
+      description: 'The event stream',
+      content: { 'text/event-stream': { schema: { type: 'string' } } },
+    },
+    '400': { description: 'A resume point that is not a cursor of yours' },
+    '401': { description: 'Missing or invalid bearer token' },
+    '403': { description: 'The path user_id is not the token subject' },
+    '429': { description: 'Too many requests, or too many open streams; see Retry-After' },
+    '503': { description: 'The database is unavailable; see Retry-After' },
+  },
+};
+
 export function createOpenApiDocument(options: OpenApiOptions): OpenAPIObject {
   const document = generateOpenApiDocument(appRouter, {
     title: 'Todo API',
@@ -170,6 +217,9 @@ export function createOpenApiDocument(options: OpenApiOptions): OpenAPIObject {
   const complete = operation(all, 'patch /{user_id}/tasks/{id}/complete');
   if (complete.requestBody) complete.requestBody.required = false;
 
+  // The live stream is an Express route of its own (the generator cannot describe a stream).
+  document.paths = { ...document.paths, [EVENTS_PATH]: { get: EVENTS_OPERATION } };
+
   // The generator's per-code error schemas are replaced by the one contract body below.
   const schemas = Object.entries(document.components?.schemas ?? {}).filter(
     ([name]) => !name.startsWith('error.'),
@@ -178,7 +228,7 @@ export function createOpenApiDocument(options: OpenApiOptions): OpenAPIObject {
     ...document.components,
     schemas: { ...Object.fromEntries(schemas), Error: ERROR_BODY_SCHEMA },
   };
-  for (const op of all.values()) {
+  for (const op of operations(document).values()) {
     for (const [status, response] of Object.entries(op.responses ?? {})) {
       if (Number(status) >= 400) {
         response.content = {

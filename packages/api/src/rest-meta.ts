@@ -59,3 +59,12 @@ export function restMetaByOperation(): Map<string, RestMeta> {
   }
   return operations;
 }
+
+/** The paths of the subscription procedures (`tasks.onChange`): live streams over SSE. */
+export function subscriptionPaths(): Set<string> {
+  return new Set(
+    Object.entries(procedures)
+      .filter(([, procedure]) => procedure._def.type === 'subscription')
+      .map(([path]) => path),
+  );
+}

@@ -37,6 +37,12 @@ const t = initTRPC
   .create({
     // Never rely on NODE_ENV for what leaves the process: the formatter drops stacks always.
     isDev: false,
+    // Live streams: a ping every 15 s keeps proxies from closing an idle one, and a client that
+    // hears nothing for 40 s reconnects (resuming from its last event).
+    sse: {
+      ping: { enabled: true, intervalMs: 15_000 },
+      client: { reconnectAfterInactivityMs: 40_000 },
+    },
     errorFormatter: ({ error, path }) => formatError(error, path),
   });
 

@@ -1,10 +1,19 @@
 /**
  * The typed client for the Todo API. Only types come from the server packages (erased at build,
- * their declarations bundled into ours); the runtime is @trpc/client and nothing else.
+ * their declarations bundled into ours); the runtime is @trpc/client, and `eventsource` for live
+ * streams (the browser's EventSource cannot send an Authorization header).
  */
 import type { AppRouter } from '@todo/api';
-import { createTRPCClient, httpBatchLink, TRPCClientError, type TRPCClient } from '@trpc/client';
+import {
+  createTRPCClient,
+  httpBatchLink,
+  httpSubscriptionLink,
+  splitLink,
+  TRPCClientError,
+  type TRPCClient,
+} from '@trpc/client';
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
+import { EventSource } from 'eventsource';
 
 export type { AppRouter };
 export type TodoClient = TRPCClient<AppRouter>;
@@ -24,6 +33,12 @@ export type ListTagsInput = RouterInputs['tags']['list'];
 /** A tag and how many of the user's tasks carry it. */
 export type TagCount = RouterOutputs['tags']['list'][number];
 export type TaskPriority = Task['priority'];
+export type ChangesInput = RouterInputs['tasks']['changes'];
+/** The changes feed's answer: `{ changes, cursor, has_more, reset }`. */
+export type ChangesAnswer = RouterOutputs['tasks']['changes'];
+/** One change: `upsert` with the task as it is now, or `delete`. */
+export type Change = ChangesAnswer['changes'][number];
+export type OnChangeInput = RouterInputs['tasks']['onChange'];
 
 type MaybePromise<T> = T | Promise<T>;
 
@@ -40,19 +55,39 @@ export interface TodoClientOptions {
   headers?: Record<string, string> | (() => MaybePromise<Record<string, string>>);
 }
 
-/** A tRPC client for every procedure, with the token attached to every call. */
+/**
+ * A tRPC client for every procedure, with the token attached to every call. Queries and
+ * mutations go in batches; `tasks.onChange` is a live stream over Server-Sent Events that asks
+ * `getToken` again on every (re)connect and resumes after the last event it received.
+ */
 export function createTodoClient(options: TodoClientOptions): TodoClient {
   const { url, token, getToken, fetch, headers } = options;
+  const requestHeaders = async (): Promise<Record<string, string>> => {
+    const extra = typeof headers === 'function' ? await headers() : (headers ?? {});
+    const bearer = getToken ? await getToken() : token;
+    return bearer ? { ...extra, Authorization: `Bearer ${bearer}` } : extra;
+  };
+  const fetchImpl = fetch ?? globalThis.fetch;
   return createTRPCClient<AppRouter>({
     links: [
-      httpBatchLink({
-        url,
-        ...(fetch ? { fetch } : {}),
-        async headers() {
-          const extra = typeof headers === 'function' ? await headers() : (headers ?? {});
-          const bearer = getToken ? await getToken() : token;
-          return bearer ? { ...extra, Authorization: `Bearer ${bearer}` } : extra;
-        },
+      splitLink({
+        condition: (op) => op.type === 'subscription',
+        true: httpSubscriptionLink({
+          url,
+          EventSource,
+          // Called for every connection: a reconnect after the token expired sends a fresh one.
+          async eventSourceOptions() {
+            const sent = await requestHeaders();
+            return {
+              fetch: (input: string | URL, init?: RequestInit) => {
+                const merged = new Headers(init?.headers);
+                for (const [name, value] of Object.entries(sent)) merged.set(name, value);
+                return fetchImpl(input, { ...init, headers: merged });
+              },
+            };
+          },
+        }),
+        false: httpBatchLink({ url, ...(fetch ? { fetch } : {}), headers: requestHeaders }),
       }),
     ],
   });
@@ -64,6 +99,9 @@ export type ErrorCode =
   | 'FORBIDDEN'
   | 'NOT_FOUND'
   | 'METHOD_NOT_SUPPORTED'
+  | 'CONFLICT'
+  | 'PRECONDITION_FAILED'
+  | 'UNPROCESSABLE_CONTENT'
   | 'PAYLOAD_TOO_LARGE'
   | 'UNSUPPORTED_MEDIA_TYPE'
   | 'TOO_MANY_REQUESTS'

@@ -58,6 +58,30 @@ export async function run(url: string, token: string, userId: string): Promise<s
     String(moved.due_date), String(moved.completed)];
 }
 
+/** Subscribes, writes, and resolves with the change the stream delivered (tracked by seq). */
+export async function live(url: string, token: string, userId: string): Promise<string[]> {
+  const client = createTodoClient({ url, getToken: () => token });
+  const received = new Promise<string[]>((resolve, reject) => {
+    const subscription = client.tasks.onChange.subscribe(
+      { user_id: userId },
+      {
+        onStarted() {
+          void client.tasks.create.mutate({ user_id: userId, title: 'streamed' });
+        },
+        onData(event) {
+          const change = event.data;
+          if (change.op === 'upsert' && change.task.title === 'streamed') {
+            subscription.unsubscribe();
+            resolve([event.id, change.op, change.task.title]);
+          }
+        },
+        onError: reject,
+      },
+    );
+  });
+  return received;
+}
+
 export function typeErrors(client: TodoClient): void {
   // @ts-expect-error a title is a string, not a number
   void client.tasks.create.mutate({ user_id: 'u', title: 42 });
@@ -92,13 +116,15 @@ const TSCONFIG = {
   files: ['consumer.mts', 'consumer.cts'],
 };
 
-const RUN_ESM = `import { run } from './out/consumer.mjs';
+const RUN_ESM = `import { live, run } from './out/consumer.mjs';
 const [url, token, user] = process.argv.slice(2);
-console.log(JSON.stringify(await run(url, token, user)));
+console.log(JSON.stringify([...(await run(url, token, user)), ...(await live(url, token, user))]));
 `;
-const RUN_CJS = `const { run } = require('./out/consumer.cjs');
+const RUN_CJS = `const { live, run } = require('./out/consumer.cjs');
 const [url, token, user] = process.argv.slice(2);
-run(url, token, user).then((result) => console.log(JSON.stringify(result)));
+(async () => {
+  console.log(JSON.stringify([...(await run(url, token, user)), ...(await live(url, token, user))]));
+})();
 `;
 
 /** Every string an `exports` map (or a nested condition of it) points at. */
@@ -193,7 +219,7 @@ describe('when the client package is built and packed', () => {
     expect(missing).toEqual([]);
   });
 
-  it('then its declarations import nothing but the peers, and its JavaScript no server code', async () => {
+  it('then its declarations import nothing but the peers, its JavaScript only them and its own dependency, and no server code', async () => {
     const dist = join(consumerDir, 'node_modules/@todo/client/dist');
     const files = await readdir(dist);
     expect(files.sort()).toEqual(['index.cjs', 'index.d.cts', 'index.d.ts', 'index.js']);
@@ -209,8 +235,12 @@ describe('when the client package is built and packed', () => {
       ].map((m) => m[1]);
       // The client is built on @trpc/client, so an empty list means the pattern missed them.
       expect(imports, file).toContain('@trpc/client');
+      // JavaScript may also load `eventsource` (a dependency); declarations never do.
+      const allowed = file.includes('.d.')
+        ? /^@trpc\/(client|server)(\/|$)/
+        : /^(@trpc\/(client|server)(\/|$)|eventsource$)/;
       expect(
-        imports.filter((specifier) => !/^@trpc\/(client|server)(\/|$)/.test(specifier ?? '')),
+        imports.filter((specifier) => !allowed.test(specifier ?? '')),
         file,
       ).toEqual([]);
       expect(text, file).not.toMatch(
@@ -266,7 +296,13 @@ describe('when a strict TypeScript consumer uses the installed package', () => {
         [runner, `${server.url}/trpc`, token, 'consumer'],
         { cwd: consumerDir },
       );
-      expect(JSON.parse(stdout), runner).toEqual(expected);
+      // Then the live stream's change: tracked by its change number.
+      expect(JSON.parse(stdout), runner).toEqual([
+        ...expected,
+        expect.stringMatching(/^[1-9][0-9]*$/),
+        'upsert',
+        'streamed',
+      ]);
     }
   });
 });

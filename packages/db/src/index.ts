@@ -1,12 +1,22 @@
 export { createDatabase, DEFAULT_PGLITE_DIR } from './client.js';
 export type { Database, DatabaseOptions, TaskDb } from './client.js';
 export { toPostgresJsUrl } from './connection-url.js';
+export { openChangeChannel } from './notifications.js';
+export type { ChangeChannel, ChangeChannelHandlers } from './notifications.js';
 export {
   DatabaseUnavailableError,
   classifyDatabaseError,
   errorCode,
   isUnavailable,
 } from './errors.js';
+export { changeCounters, changeHorizons, taskTombstones } from './changes/table.js';
+export {
+  changePosition,
+  lockChangeCounter,
+  purgeTombstones,
+  readChanges,
+} from './changes/queries.js';
+export type { ChangeRow, ChangesPage } from './changes/queries.js';
 export { idempotencyKeys, PRIORITIES, tasks, taskPriority } from './tasks/table.js';
 export type { TaskPriority, TaskRow, TaskWrite, WritableColumn } from './tasks/table.js';
 export {
@@ -34,5 +44,6 @@ export type {
   TagCount,
   TaskChange,
   TaskSort,
+  UpdatedTask,
   TaskStatus,
 } from './tasks/queries.js';

@@ -13,7 +13,7 @@ import {
   listTags,
   listTasks,
   tasks,
-  updateTask,
+  updateTask as updateTaskRow,
   type ListTasksOptions,
   type TaskRow,
   type TaskSort,
@@ -26,6 +26,11 @@ const statements: { sql: string; params: unknown[] }[] = [];
 
 const ALICE = 'user_alice';
 const BOB = 'user_bob';
+/** The row a write leaves, or null when it wrote nothing. */
+async function updateTask(...args: Parameters<typeof updateTaskRow>): Promise<TaskRow | null> {
+  return (await updateTaskRow(...args))?.row ?? null;
+}
+
 const defaults: ListTasksOptions = { status: 'all', sort: 'created', order: 'desc', limit: 100 };
 
 beforeAll(async () => {
@@ -119,7 +124,7 @@ describe('when two users have tasks', () => {
       await updateTask(database.db, ALICE, bobs.id, { set: { completed: true }, guarded: false }),
     ).toBeNull();
     expect(await listTags(database.db, ALICE)).toEqual([]);
-    expect(await deleteTask(database.db, ALICE, bobs.id)).toBe(false);
+    expect(await deleteTask(database.db, ALICE, bobs.id)).toBeNull();
 
     expect(await getTask(database.db, BOB, bobs.id)).toEqual(before);
     expect(await listAll(BOB)).toEqual([before]);
@@ -132,7 +137,7 @@ describe('when a task id is beyond the int4 range', () => {
     expect(await getTask(database.db, ALICE, huge)).toBeNull();
     expect(await updateTask(database.db, ALICE, huge, { set: { title: 'x' } })).toBeNull();
     expect(await updateTask(database.db, ALICE, huge, { set: {}, toggle: true })).toBeNull();
-    expect(await deleteTask(database.db, ALICE, huge)).toBe(false);
+    expect(await deleteTask(database.db, ALICE, huge)).toBeNull();
     expect(await listTasks(database.db, ALICE, { ...defaults, after: huge })).toEqual({
       ok: false,
       reason: 'unknown_after',
@@ -220,8 +225,8 @@ describe('when tasks are updated', () => {
   it('then delete removes the task once', async () => {
     const task = await createTask(database.db, ALICE, { title: 't' });
 
-    expect(await deleteTask(database.db, ALICE, task.id)).toBe(true);
-    expect(await deleteTask(database.db, ALICE, task.id)).toBe(false);
+    expect(await deleteTask(database.db, ALICE, task.id)).toEqual(expect.any(Number));
+    expect(await deleteTask(database.db, ALICE, task.id)).toBeNull();
     expect(await getTask(database.db, ALICE, task.id)).toBeNull();
   });
 });

@@ -47,7 +47,14 @@ export function authenticate(verifier: TokenVerifier): RequestHandler {
     } else {
       try {
         const verified = await verifier.verify(token);
-        states.set(req, { kind: 'valid', user: { id: verified.userId } });
+        const exp = verified.claims.exp;
+        states.set(req, {
+          kind: 'valid',
+          user: {
+            id: verified.userId,
+            expiresAt: typeof exp === 'number' ? exp * 1000 : undefined,
+          },
+        });
       } catch (error) {
         states.set(
           req,

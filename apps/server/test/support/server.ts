@@ -3,8 +3,12 @@ import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 
 import {
+  createChangeStreams,
   createHs256Verifier,
+  createInProcessBus,
   createTaskService,
+  type ChangeStreams,
+  type EventBus,
   type TaskService,
   type TaskServiceOptions,
   type TokenVerifier,
@@ -14,11 +18,14 @@ import { createTestDatabase } from '@todo/db/testing';
 import { pino } from 'pino';
 
 import { createApp } from '../../src/app.js';
+import { createLiveResponses, type LiveResponses } from '../../src/live-responses.js';
 import { TEST_SECRET } from './tokens.js';
 
 export interface TestServer {
   url: string;
   database: Database;
+  streams: ChangeStreams;
+  live: LiveResponses;
   /** Every log line the server wrote, raw. */
   logs: string[];
   close(): Promise<void>;
@@ -32,6 +39,9 @@ export interface TestServerOptions {
   wrapStore?: (service: TaskService) => TaskService;
   /** The task service's options (e.g. a short Idempotency-Key lifetime). */
   service?: TaskServiceOptions;
+  /** Where changes are announced (default: within this process). */
+  bus?: EventBus;
+  streamsPerUser?: number;
   /** A database the caller owns (not migrated, not closed here). Default: a fresh test database. */
   database?: Database;
   /** The logger's level (default info: every request is logged). */
@@ -49,7 +59,14 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       done();
     },
   });
-  const store = createTaskService(database.db, options.service);
+  const bus = options.bus ?? createInProcessBus();
+  const store = createTaskService(database.db, { bus, ...options.service });
+  const streams = createChangeStreams({
+    bus,
+    feed: store.feed,
+    streamsPerUser: options.streamsPerUser,
+  });
+  const live = createLiveResponses();
   const app = createApp({
     config: {
       corsOrigins: options.corsOrigins ?? ['http://localhost:3000'],
@@ -57,6 +74,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       trustProxy: 0,
     },
     tasks: options.wrapStore ? options.wrapStore(store) : store,
+    streams,
+    live,
     verifier: options.verifier ?? createHs256Verifier({ secret: TEST_SECRET }),
     ping: () => database.ping(),
     logger: pino({ level: options.logLevel ?? 'info' }, sink),
@@ -67,8 +86,12 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   return {
     url: `http://127.0.0.1:${port}`,
     database,
+    streams,
+    live,
     logs,
     close: async () => {
+      live.closeAll();
+      streams.close();
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
       await owned?.destroy();

@@ -43,6 +43,7 @@ export interface Surface {
   remove(id: number, options?: { if_version?: number }): Promise<Outcome<undefined>>;
   list(query?: Query): Promise<Outcome<Task[]>>;
   tags(): Promise<Outcome<TagCount[]>>;
+  changes(input: { since?: string; limit?: number }): Promise<Outcome<unknown>>;
 }
 
 interface RestError {
@@ -96,6 +97,12 @@ export function restSurface(baseUrl: string, user: string, token: string): Surfa
       return send('GET', `/tasks${search ? `?${search}` : ''}`);
     },
     tags: () => send('GET', '/tags'),
+    changes: (input) => {
+      const search = new URLSearchParams(
+        Object.entries(input).map(([name, value]): [string, string] => [name, String(value)]),
+      ).toString();
+      return send('GET', `/changes${search ? `?${search}` : ''}`);
+    },
   };
 }
 
@@ -147,6 +154,7 @@ export function trpcSurface(baseUrl: string, user: string, token: string): Surfa
     remove: (id, options = {}) => mutation('tasks.delete', { id, ...options }),
     list: (input = {}) => query('tasks.list', trpcQuery(input)),
     tags: () => query('tags.list', {}),
+    changes: (input) => query('tasks.changes', input),
   };
 }
 

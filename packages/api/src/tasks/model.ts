@@ -168,8 +168,10 @@ export const TaskSchema = z
 
 /** The one mapping from a stored row to the task clients see. */
 export function toTask(row: TaskRow): Task {
+  // `seq` numbers the task's latest change: the feed carries it, the task does not.
+  const { seq, ...task } = row;
   return {
-    ...row,
+    ...task,
     created_at: row.created_at.toISOString(),
     updated_at: row.updated_at.toISOString(),
   };

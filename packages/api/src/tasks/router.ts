@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { changeProcedures } from '../changes/router.js';
 import { fingerprintOf, requiredVersions, type IfMatch } from '../conditions.js';
 import type { Context } from '../context.js';
 import { InvalidInputError } from '../errors.js';
@@ -198,6 +199,8 @@ export const tasksRouter = router({
     .mutation(({ ctx, input }) =>
       ctx.tasks.complete(ctx.user.id, input, versionsOf(input.if_version, ctx.conditions.ifMatch)),
     ),
+
+  ...changeProcedures,
 });
 
 export const tagsRouter = router({

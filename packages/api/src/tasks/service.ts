@@ -5,6 +5,7 @@
  * stored task first, inside a transaction that locks it.
  */
 import {
+  changePosition,
   createTask,
   createTaskOnce,
   deleteTask,
@@ -14,14 +15,20 @@ import {
   getTaskForUpdate,
   listTags,
   listTasks,
+  lockChangeCounter,
+  readChanges,
   updateTask,
   type IdempotencyClaim,
   type TaskChange,
   type TaskDb,
+  type ChangeRow,
   type TaskRow,
   type TaskWrite,
 } from '@todo/db';
 
+import { createInProcessBus, type EventBus } from '../changes/bus.js';
+import { cursorValue, type Change, type ChangesAnswer } from '../changes/contract.js';
+import type { FeedPage, FeedReader } from '../changes/streams.js';
 import {
   IdempotencyKeyInUseError,
   IdempotencyKeyReusedError,
@@ -93,11 +100,30 @@ export interface TaskService {
   ): Promise<Task>;
   delete(userId: string, input: TaskId, ifVersions?: readonly number[]): Promise<void>;
   tags(userId: string): Promise<TagCount[]>;
+  /**
+   * The changes feed after a cursor (absent: from the beginning). A cursor beyond the user's
+   * last change is InvalidInputError; one older than the retention answers `reset`.
+   */
+  changes(
+    userId: string,
+    input: { since?: string | undefined; limit: number },
+  ): Promise<ChangesAnswer>;
+  /** What the live streams read. */
+  readonly feed: FeedReader;
 }
 
 export interface TaskServiceOptions {
+  /** Where each committed change is announced (default: within this process). */
+  bus?: EventBus | undefined;
   /** How long an Idempotency-Key is remembered (default 24 hours). */
   keyLifetimeMs?: number | undefined;
+}
+
+/** A change as clients see it. */
+function toChange(row: ChangeRow): Change {
+  return row.op === 'upsert'
+    ? { seq: row.seq, op: 'upsert', id: row.id, task: toTask(row.task) }
+    : { seq: row.seq, op: 'delete', id: row.id };
 }
 
 export const KEY_LIFETIME_MS = 24 * 60 * 60 * 1000;
@@ -149,11 +175,21 @@ function withRecurrence(current: TaskRow, change: TaskChange): TaskChange {
 
 export function createTaskService(db: TaskDb, options: TaskServiceOptions = {}): TaskService {
   const keyLifetimeMs = options.keyLifetimeMs ?? KEY_LIFETIME_MS;
+  const bus = options.bus ?? createInProcessBus();
 
-  function found(row: TaskRow | null): Task {
-    if (!row) throw new NotFoundError();
+  /** After the commit: the task as clients see it, and the change announced. */
+  function committed(row: TaskRow, changed = true): Task {
+    if (changed) bus.publish({ userId: row.user_id, seq: row.seq });
     return toTask(row);
   }
+
+  const feed: FeedReader = {
+    async read(userId, since, limit): Promise<FeedPage> {
+      const page = await readChanges(db, userId, since, limit);
+      return { ...page, changes: page.changes.map(toChange) };
+    },
+    head: async (userId) => (await changePosition(db, userId)).head,
+  };
 
   /**
    * One statement. When it writes nothing, a locked read says why, in the contract's order:
@@ -161,16 +197,21 @@ export function createTaskService(db: TaskDb, options: TaskServiceOptions = {}):
    * (400, or the write that moves a recurring task on).
    */
   async function write(userId: string, id: number, change: TaskChange): Promise<Task> {
-    const row = await updateTask(db, userId, id, change);
-    if (row) return toTask(row);
-    return db.transaction(async (tx) => {
+    const updated = await updateTask(db, userId, id, change);
+    if (updated) return committed(updated.row, updated.changed);
+    const resolved = await db.transaction(async (tx) => {
+      // The counter before the task row, as in every write (see lockChangeCounter).
+      await lockChangeCounter(tx, userId);
       const current = await getTaskForUpdate(tx, userId, id);
       if (!current) throw new NotFoundError();
       if (change.ifVersions && !change.ifVersions.includes(current.version)) {
         throw new PreconditionFailedError();
       }
-      return found(await updateTask(tx, userId, id, withRecurrence(current, change)));
+      const written = await updateTask(tx, userId, id, withRecurrence(current, change));
+      if (!written) throw new NotFoundError();
+      return written;
     });
+    return committed(resolved.row, resolved.changed);
   }
 
   /** The first create with the key stores it with the task; a repeat gets that answer back. */
@@ -179,7 +220,7 @@ export function createTaskService(db: TaskDb, options: TaskServiceOptions = {}):
     // Twice at most: the second try follows an expired key being forgotten.
     for (let attempt = 0; attempt < 2; attempt++) {
       const result = await createTaskOnce(db, userId, fields, request);
-      if (result.kind === 'created') return { task: toTask(result.row), replayed: false };
+      if (result.kind === 'created') return { task: committed(result.row), replayed: false };
       if (result.kind === 'busy') throw new IdempotencyKeyInUseError();
       const stored = await findIdempotencyKey(db, userId, request.key);
       const expiredBefore = new Date(Date.now() - keyLifetimeMs);
@@ -205,11 +246,15 @@ export function createTaskService(db: TaskDb, options: TaskServiceOptions = {}):
       }
       return result.tasks.map(toTask);
     },
-    get: async (userId, input) => found(await getTask(db, userId, input.id)),
+    async get(userId, input) {
+      const row = await getTask(db, userId, input.id);
+      if (!row) throw new NotFoundError();
+      return toTask(row);
+    },
     async create(userId, input, idempotent) {
       if (idempotent) return createOnce(userId, input, idempotent);
       const task = await createTask(db, userId, { ...fieldsOf(input), title: input.title });
-      return { task: toTask(task), replayed: false };
+      return { task: committed(task), replayed: false };
     },
     replace: (userId, input, ifVersions) =>
       write(userId, input.id, { set: replacement(input), ifVersions }),
@@ -224,11 +269,33 @@ export function createTaskService(db: TaskDb, options: TaskServiceOptions = {}):
           : { set: { completed: input.completed }, ifVersions },
       ),
     async delete(userId, input, ifVersions) {
-      if (await deleteTask(db, userId, input.id, ifVersions)) return;
+      const seq = await deleteTask(db, userId, input.id, ifVersions);
+      if (seq !== null) {
+        bus.publish({ userId, seq });
+        return;
+      }
       // Nothing deleted: a task that exists failed the precondition, else there is none.
       if (ifVersions && (await getTask(db, userId, input.id))) throw new PreconditionFailedError();
       throw new NotFoundError();
     },
     tags: (userId) => listTags(db, userId),
+    async changes(userId, input) {
+      const since = input.since === undefined ? undefined : cursorValue(input.since);
+      const page = await feed.read(userId, since ?? 0, input.limit);
+      if (since !== undefined && since > page.head) {
+        throw new InvalidInputError([
+          {
+            path: ['since'],
+            message: 'since is not a cursor of yours (it is beyond your last change)',
+          },
+        ]);
+      }
+      if (since !== undefined && since < page.horizon) {
+        return { changes: [], cursor: String(page.head), has_more: false, reset: true };
+      }
+      const last = page.changes.at(-1)?.seq ?? since ?? 0;
+      return { changes: page.changes, cursor: String(last), has_more: page.hasMore, reset: false };
+    },
+    feed,
   };
 }

@@ -4,6 +4,7 @@
  */
 import { and, asc, desc, eq, lt, sql, type Placeholder, type SQL } from 'drizzle-orm';
 
+import { changeCounters, taskTombstones } from '../changes/table.js';
 import type { TaskDb } from '../client.js';
 import { classifyDatabaseError, errorCode } from '../errors.js';
 import { singleStatement, statementFamily } from './statements.js';
@@ -12,6 +13,7 @@ import {
   dueDescKey,
   idempotencyKeys,
   TASK_COLUMNS as COLUMNS,
+  taskRowFromJson,
   tasks,
   titleSortKey,
   WRITABLE_COLUMNS as WRITABLE,
@@ -100,6 +102,34 @@ const placeholder = {
 };
 
 const ownTask = and(eq(tasks.id, placeholder.id), eq(tasks.user_id, placeholder.user_id));
+
+const user = sql`${placeholder.user_id}::text`;
+const idempotencyKey = sql`${sql.placeholder('key')}::text`;
+
+/**
+ * The CTE that takes the user's next change number. Its upsert locks the user's counter row
+ * until the statement commits, so the user's writes commit in number order. Every write
+ * statement reads it before it locks a task row (in WHERE, or in the values of an insert): one
+ * lock order everywhere, so two writes never deadlock. With `claimKey` the counter is only
+ * taken once the idempotency key is claimed (todo_claim_idempotency_key, migration 0002), so a
+ * second create with a key in use fails at once instead of queueing behind the first.
+ */
+function changeNumber(db: TaskDb, claimKey = false) {
+  const insert = claimKey
+    ? db
+        .insert(changeCounters)
+        .select(sql`select ${user}, 1 where todo_claim_idempotency_key(${user}, ${idempotencyKey})`)
+    : db.insert(changeCounters).values({ user_id: placeholder.user_id, last_seq: 1 });
+  const change = db.$with('change').as(
+    insert
+      .onConflictDoUpdate({
+        target: changeCounters.user_id,
+        set: { last_seq: sql`${changeCounters.last_seq} + 1` },
+      })
+      .returning({ seq: changeCounters.last_seq }),
+  );
+  return { change, seq: sql<number>`(select ${change.seq} from ${change})` };
+}
 
 // ---- the list -----------------------------------------------------------------------------------
 
@@ -255,17 +285,25 @@ function presentColumns(write: TaskWrite): WritableColumn[] {
   return WRITABLE.filter((name) => write[name] !== undefined);
 }
 
-const createStatement = statementFamily((db, fields: WritableColumn[]) =>
-  db
+/** The values of a new task with the given columns (the others take their defaults). */
+function taskValues(fields: WritableColumn[], seq: SQL) {
+  return {
+    ...Object.fromEntries(fields.map((name) => [name, sql.placeholder(name)])),
+    user_id: placeholder.user_id,
+    title: sql.placeholder('title'),
+    seq,
+  };
+}
+
+const createStatement = statementFamily((db, fields: WritableColumn[]) => {
+  const { change, seq } = changeNumber(db);
+  return db
+    .with(change)
     .insert(tasks)
-    .values({
-      ...Object.fromEntries(fields.map((name) => [name, sql.placeholder(name)])),
-      user_id: placeholder.user_id,
-      title: sql.placeholder('title'),
-    })
+    .values(taskValues(fields, seq))
     .returning()
-    .prepare('create_task'),
-);
+    .prepare('create_task');
+});
 
 /** A new task: a title, and any other writable columns (absent ones take their defaults). */
 export type NewTask = TaskWrite & { title: string };
@@ -310,7 +348,9 @@ const updateStatement = statementFamily((db, shape: UpdateShape) => {
   const changes = shape.fields.map((name) => sql`${COLUMNS[name]} is distinct from ${next[name]}`);
   if (shape.toggle) changes.push(sql`true`);
   const changed = changes.length === 0 ? sql`false` : sql.join(changes, sql` or `);
-  const conditions = [ownTask];
+  const { change, seq } = changeNumber(db);
+  // The change number first (see changeNumber), then the row.
+  const conditions = [sql`${seq} is not null`, ownTask];
   if (shape.conditional) conditions.push(versionMatches);
   if (shape.guarded) {
     conditions.push(
@@ -318,16 +358,24 @@ const updateStatement = statementFamily((db, shape: UpdateShape) => {
     );
   }
   return db
+    .with(change)
     .update(tasks)
     .set({
       ...set,
       version: sql`case when ${changed} then ${tasks.version} + 1 else ${tasks.version} end`,
+      seq: sql`case when ${changed} then ${seq} else ${tasks.seq} end`,
       updated_at: sql`case when ${changed} then greatest(now(), ${tasks.updated_at} + interval '1 millisecond') else ${tasks.updated_at} end`,
     })
     .where(and(...conditions))
-    .returning()
+    .returning({ ...COLUMNS, changed: sql<boolean>`${tasks.seq} = ${seq}` })
     .prepare('update_task');
 });
+
+/** A write's row as it is now, and whether the write changed it (else nothing was written). */
+export interface UpdatedTask {
+  row: TaskRow;
+  changed: boolean;
+}
 
 /**
  * The updated row, or null: not the user's task, its version not one of `ifVersions`, or
@@ -338,7 +386,7 @@ export async function updateTask(
   userId: string,
   id: number,
   change: TaskChange,
-): Promise<TaskRow | null> {
+): Promise<UpdatedTask | null> {
   if (id > MAX_TASK_ID) return null;
   const shape: UpdateShape = {
     fields: presentColumns(change.set),
@@ -354,25 +402,49 @@ export async function updateTask(
       if_versions: versionList(change.ifVersions ?? []),
     }),
   );
-  return rows[0] ?? null;
+  const [first] = rows;
+  if (!first) return null;
+  const { changed, ...row } = first;
+  return { row, changed };
 }
 
-const deleteStatement = statementFamily((db, conditional: boolean) =>
-  db
-    .delete(tasks)
-    .where(conditional ? and(ownTask, versionMatches) : ownTask)
-    .returning({ id: tasks.id })
-    .prepare('delete_task'),
-);
+/** The task goes, and a tombstone with the delete's change number takes its place in the feed. */
+const deleteStatement = statementFamily((db, conditional: boolean) => {
+  const { change, seq } = changeNumber(db);
+  const deleted = db.$with('deleted').as(
+    db
+      .delete(tasks)
+      .where(and(sql`${seq} is not null`, ownTask, conditional ? versionMatches : undefined))
+      .returning({ id: tasks.id, user_id: tasks.user_id }),
+  );
+  return db
+    .with(change, deleted)
+    .insert(taskTombstones)
+    .select((qb) =>
+      qb
+        .select({
+          user_id: deleted.user_id,
+          seq: sql`${seq}`.as('seq'),
+          task_id: deleted.id,
+          deleted_at: sql`now()`.as('deleted_at'),
+        })
+        .from(deleted),
+    )
+    .returning({ seq: taskTombstones.seq })
+    .prepare('delete_task');
+});
 
-/** True when the user's task existed (with one of `ifVersions`, when given) and is gone. */
+/**
+ * The delete's change number when the user's task existed (with one of `ifVersions`, when
+ * given) and is gone; null when nothing was deleted.
+ */
 export async function deleteTask(
   db: TaskDb,
   userId: string,
   id: number,
   ifVersions?: readonly number[],
-): Promise<boolean> {
-  if (id > MAX_TASK_ID) return false;
+): Promise<number | null> {
+  if (id > MAX_TASK_ID) return null;
   const rows = await run(
     deleteStatement.get(db, ifVersions !== undefined).execute({
       user_id: userId,
@@ -380,7 +452,7 @@ export async function deleteTask(
       if_versions: versionList(ifVersions ?? []),
     }),
   );
-  return rows.length > 0;
+  return rows[0]?.seq ?? null;
 }
 
 // ---- idempotent create --------------------------------------------------------------------------
@@ -401,22 +473,15 @@ const UNIQUE_VIOLATION = '23505';
 
 /**
  * One statement: the task is inserted and the key stored with the task as created, so a crash
- * leaves both or neither. The key row's insert claims the key (an advisory lock held to the end
- * of the statement's transaction) and fails the whole statement when another create holds it.
+ * leaves both or neither. Taking the change number first claims the key (an advisory lock held
+ * to the end of the statement's transaction) and fails the whole statement when another create
+ * holds it.
  */
 const createOnceStatement = statementFamily((db, fields: WritableColumn[]) => {
-  const created = db.$with('created').as(
-    db
-      .insert(tasks)
-      .values({
-        ...Object.fromEntries(fields.map((name) => [name, sql.placeholder(name)])),
-        user_id: placeholder.user_id,
-        title: sql.placeholder('title'),
-      })
-      .returning(),
-  );
-  const key = sql`${sql.placeholder('key')}::text`;
-  const user = sql`${placeholder.user_id}::text`;
+  const { change, seq } = changeNumber(db, true);
+  const created = db
+    .$with('created')
+    .as(db.insert(tasks).values(taskValues(fields, seq)).returning());
   const saved = db.$with('saved').as(
     db
       .insert(idempotencyKeys)
@@ -424,17 +489,16 @@ const createOnceStatement = statementFamily((db, fields: WritableColumn[]) => {
         qb
           .select({
             user_id: user.as('user_id'),
-            key: key.as('key'),
+            key: idempotencyKey.as('key'),
             fingerprint: sql`${sql.placeholder('fingerprint')}::text`.as('fingerprint'),
             task: sql`to_jsonb(created)`.as('task'),
             created_at: sql`now()`.as('created_at'),
           })
-          .from(created)
-          .where(sql`todo_claim_idempotency_key(${user}, ${key})`),
+          .from(created),
       )
       .returning({ key: idempotencyKeys.key }),
   );
-  return db.with(created, saved).select().from(created).prepare('create_task_once');
+  return db.with(change, created, saved).select().from(created).prepare('create_task_once');
 });
 
 export async function createTaskOnce(
@@ -456,20 +520,6 @@ export async function createTaskOnce(
     if (code === UNIQUE_VIOLATION) return { kind: 'taken' };
     throw classifyDatabaseError(error);
   }
-}
-
-/** A task row as `to_jsonb` wrote it, decoded by the table's own columns. */
-function taskFromJson(json: unknown): TaskRow {
-  const record = json as Record<string, unknown>;
-  return Object.fromEntries(
-    Object.entries(COLUMNS).map(([name, column]) => {
-      const value = record[column.name];
-      return [
-        name,
-        value === null || value === undefined ? null : column.mapFromDriverValue(value),
-      ];
-    }),
-  ) as TaskRow;
 }
 
 export interface StoredKey {
@@ -495,7 +545,7 @@ export async function findIdempotencyKey(
 ): Promise<StoredKey | null> {
   const [row] = await run(findKeyStatement(db).execute({ user_id: userId, key }));
   return row
-    ? { fingerprint: row.fingerprint, task: taskFromJson(row.task), created_at: row.created_at }
+    ? { fingerprint: row.fingerprint, task: taskRowFromJson(row.task), created_at: row.created_at }
     : null;
 }
 

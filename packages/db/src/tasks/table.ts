@@ -1,5 +1,6 @@
 import { getTableColumns, sql, type SQL } from 'drizzle-orm';
 import {
+  bigint,
   boolean,
   check,
   date,
@@ -58,6 +59,8 @@ export const tasks = pgTable(
     recurrence: text(),
     /** 1 when created, +1 in the statement of every write that changes a value (the ETag). */
     version: integer().notNull().default(1),
+    /** The user's change number of this task's latest change (see change_counters). */
+    seq: bigint({ mode: 'number' }).notNull().default(0),
     // precision 3: JavaScript dates carry milliseconds, so what we return is exactly what is stored.
     created_at: timestamp({ withTimezone: true, precision: 3, mode: 'date' })
       .notNull()
@@ -90,13 +93,15 @@ export const tasks = pgTable(
     index('tasks_user_priority_idx').on(t.user_id, t.priority, t.id),
     // tag=: the user's tasks carrying a tag, in one GIN lookup (btree_gin makes user_id a GIN key).
     index('tasks_user_tags_idx').using('gin', t.user_id, t.tags),
+    // The changes feed: a user's tasks changed after a change number, in order.
+    index('tasks_user_seq_idx').on(t.user_id, t.seq),
   ],
 );
 
 export type TaskRow = typeof tasks.$inferSelect;
 
 /** Columns the database sets: everything else of a task is written by its owner. */
-const SERVER_SET = ['id', 'user_id', 'version', 'created_at', 'updated_at'] as const;
+const SERVER_SET = ['id', 'user_id', 'version', 'seq', 'created_at', 'updated_at'] as const;
 type ServerSet = (typeof SERVER_SET)[number];
 
 /** Some of a task's writable columns, with the values to write. */
@@ -104,6 +109,20 @@ export type TaskWrite = Partial<Omit<typeof tasks.$inferInsert, ServerSet>>;
 export type WritableColumn = keyof TaskWrite;
 
 export const TASK_COLUMNS = getTableColumns(tasks);
+
+/** A task row as `to_jsonb` wrote it, decoded by the table's own columns. */
+export function taskRowFromJson(json: unknown): TaskRow {
+  const record = json as Record<string, unknown>;
+  return Object.fromEntries(
+    Object.entries(TASK_COLUMNS).map(([name, column]) => {
+      const value = record[column.name];
+      return [
+        name,
+        value === null || value === undefined ? null : column.mapFromDriverValue(value),
+      ];
+    }),
+  ) as TaskRow;
+}
 
 /** Every writable column, in table order (so a statement's SQL never depends on key order). */
 export const WRITABLE_COLUMNS = (Object.keys(TASK_COLUMNS) as (keyof typeof TASK_COLUMNS)[]).filter(
