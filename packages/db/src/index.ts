@@ -1,7 +1,7 @@
 export { createDatabase, DEFAULT_PGLITE_DIR } from './client.js';
 export type { Database, DatabaseOptions, TaskDb } from './client.js';
 export { toPostgresJsUrl } from './connection-url.js';
-export { openChangeChannel } from './notifications.js';
+export { listenConnectionName, openChangeChannel } from './notifications.js';
 export type { ChangeChannel, ChangeChannelHandlers } from './notifications.js';
 export {
   DatabaseUnavailableError,

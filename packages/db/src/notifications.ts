@@ -26,11 +26,15 @@ export interface ChangeChannel {
   close(): Promise<void>;
 }
 
+/** The name this process's listen connection has in pg_stat_activity (operators, tests). */
+export const listenConnectionName = (pid: number = process.pid) => `todo-listen-${pid}`;
+
 export async function openChangeChannel(
   url: string,
   handlers: ChangeChannelHandlers,
 ): Promise<ChangeChannel> {
   const sql = postgres(toPostgresJsUrl(url), {
+    connection: { application_name: listenConnectionName() },
     // One connection for LISTEN, one for NOTIFY.
     max: 2,
     backoff: reconnectBackoff,

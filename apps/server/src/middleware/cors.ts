@@ -13,6 +13,7 @@ export function corsPolicy(origins: readonly string[]): RequestHandler {
       'If-Match',
       'If-None-Match',
       'Idempotency-Key',
+      'Last-Event-ID',
       'trpc-accept',
       'x-trpc-source',
     ],
