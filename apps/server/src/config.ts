@@ -89,7 +89,10 @@ export interface Config {
     readonly pgliteDir: string;
     readonly poolMax: number;
     readonly prepare: boolean;
-    /** A direct connection for LISTEN (PgBouncer and Neon's pooler cannot LISTEN). */
+    /**
+     * A direct connection for LISTEN and for migrations (PgBouncer's and Neon's transaction
+     * pooling support neither LISTEN nor the migrations' session lock). Default: the URL.
+     */
     readonly listenUrl: string | undefined;
   };
   readonly changes: {

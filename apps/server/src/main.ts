@@ -41,6 +41,7 @@ if (config.auth.usingDevSecret) {
 let statements = 0;
 const database = await createDatabase({
   url: config.database.url,
+  directUrl: config.database.listenUrl,
   dataDir: config.database.pgliteDir,
   poolMax: config.database.poolMax,
   prepare: config.database.prepare,

@@ -6,6 +6,7 @@ import { loadConfigFromEnvironment } from './config.js';
 const config = loadConfigFromEnvironment();
 const database = await createDatabase({
   url: config.database.url,
+  directUrl: config.database.listenUrl,
   dataDir: config.database.pgliteDir,
 });
 await database.migrate();

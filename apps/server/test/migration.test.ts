@@ -9,7 +9,14 @@ import { join } from 'node:path';
 
 import type { Task } from '@todo/api';
 import { createDatabase, type Database } from '@todo/db';
-import { committedMigrations, createEmptyDatabase, migrationsUpTo, rowsOf } from '@todo/db/testing';
+import {
+  committedMigrations,
+  createEmptyDatabase,
+  migrationsUpTo,
+  rowsOf,
+  serverEnvironment,
+  testUrls,
+} from '@todo/db/testing';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -40,7 +47,7 @@ async function v1Database(): Promise<void> {
   let database: Database;
   if (process.env.TEST_DATABASE_URL) {
     const empty = await createEmptyDatabase(process.env.TEST_DATABASE_URL);
-    env = { DATABASE_URL: empty.url };
+    env = serverEnvironment(testUrls(empty.url));
     database = await createDatabase({ url: empty.url });
     cleanup = () => empty.drop();
   } else {
@@ -121,8 +128,8 @@ describe('when servers start on a database at migration 0000 holding v1 rows', (
     for (const other of servers.slice(1)) {
       expect(await tasksOf(other, 'alice')).toEqual(await tasksOf(server, 'alice'));
     }
-    if (env.DATABASE_URL) {
-      const database = await createDatabase({ url: env.DATABASE_URL });
+    if (env.DATABASE_LISTEN_URL) {
+      const database = await createDatabase({ url: env.DATABASE_LISTEN_URL });
       try {
         const [applied] = await rowsOf<{ n: number }>(
           database.db,

@@ -16,6 +16,11 @@ export type TaskDb = PgDatabase<PgQueryResultHKT, typeof schema>;
 export interface DatabaseOptions {
   /** A PostgreSQL URL (Neon included). Unset: the embedded PGlite below. */
   url?: string | undefined;
+  /**
+   * A direct (not pooled) URL to the same database, for migrations: their session advisory
+   * lock does not survive PgBouncer's transaction pooling. Default: `url`.
+   */
+  directUrl?: string | undefined;
   /** PGlite data directory; `memory://` keeps it in memory (tests). Default `./.data/pglite`. */
   dataDir?: string | undefined;
   /** postgres.js pool size. */
@@ -82,7 +87,8 @@ function createPostgres(databaseUrl: string, options: DatabaseOptions): Database
   return {
     db,
     driver: 'postgres',
-    migrate: (folder) => migratePostgres(url, folder),
+    migrate: (folder) =>
+      migratePostgres(options.directUrl ? toPostgresJsUrl(options.directUrl) : url, folder),
     ping: () => ping(db),
     close: () => client.end({ timeout: 5 }),
   };

@@ -10,36 +10,87 @@ import { createDatabase, type Database, type DatabaseOptions, type TaskDb } from
 import { MIGRATIONS_FOLDER } from './migrate.js';
 
 export interface TestDatabase extends Database {
-  /** The URL of the fresh database (PostgreSQL only). */
+  /** The URL the application uses (through the pooler in a pooled run); PostgreSQL only. */
   readonly url: string | undefined;
+  /** A direct URL to the same database (migrations, LISTEN); PostgreSQL only. */
+  readonly directUrl: string | undefined;
+  /** Whether `url` goes through a transaction pooler (PgBouncer): no prepared statements. */
+  readonly pooled: boolean;
   /** Closes the handle and drops the database it made. */
   destroy(): Promise<void>;
+}
+
+/** The same database name at another server (the pooler in front of the admin's server). */
+function atServer(url: string, server: string): string {
+  const target = new URL(server);
+  target.pathname = new URL(url).pathname;
+  return target.toString();
 }
 
 /**
  * A migrated database of its own for one test file. With TEST_DATABASE_URL it creates a fresh
  * PostgreSQL database next to the one named there and drops it in destroy(), so runs never see
- * each other's rows; without it, PGlite in memory.
+ * each other's rows; without it, PGlite in memory. With TEST_DATABASE_POOLER_URL too (a
+ * PgBouncer in transaction mode in front of that server), the application's handle goes
+ * through the pooler without prepared statements, and migrations take the direct URL, as the
+ * README tells a deployment to.
  */
 export async function createTestDatabase(
-  options: Omit<DatabaseOptions, 'url' | 'dataDir'> = {},
+  options: Omit<DatabaseOptions, 'url' | 'dataDir' | 'directUrl'> = {},
   adminUrl: string | undefined = process.env.TEST_DATABASE_URL,
+  poolerUrl: string | undefined = process.env.TEST_DATABASE_POOLER_URL,
 ): Promise<TestDatabase> {
   if (!adminUrl) {
     const database = await createDatabase({ ...options, dataDir: 'memory://' });
     await database.migrate();
-    return { ...database, url: undefined, destroy: () => database.close() };
+    return {
+      ...database,
+      url: undefined,
+      directUrl: undefined,
+      pooled: false,
+      destroy: () => database.close(),
+    };
   }
   const empty = await createEmptyDatabase(adminUrl);
-  const database = await createDatabase({ ...options, url: empty.url });
+  const urls = testUrls(empty.url, poolerUrl);
+  const database = await createDatabase({
+    ...options,
+    url: urls.url,
+    directUrl: urls.directUrl,
+    ...(urls.pooled ? { prepare: false } : {}),
+  });
   await database.migrate();
   return {
     ...database,
-    url: empty.url,
+    ...urls,
     destroy: async () => {
       await database.close();
       await empty.drop();
     },
+  };
+}
+
+/** How a test reaches a database it made directly: through the pooler when the run has one. */
+export function testUrls(
+  directUrl: string,
+  poolerUrl: string | undefined = process.env.TEST_DATABASE_POOLER_URL,
+): Pick<TestDatabase, 'url' | 'directUrl' | 'pooled'> {
+  return {
+    url: poolerUrl ? atServer(directUrl, poolerUrl) : directUrl,
+    directUrl,
+    pooled: poolerUrl !== undefined,
+  };
+}
+
+/** What a server process needs in its environment to use a test database. */
+export function serverEnvironment(
+  database: Pick<TestDatabase, 'url' | 'directUrl' | 'pooled'>,
+): Record<string, string> {
+  if (!database.url || !database.directUrl) return {};
+  return {
+    DATABASE_URL: database.url,
+    DATABASE_LISTEN_URL: database.directUrl,
+    ...(database.pooled ? { DATABASE_PREPARE: 'false' } : {}),
   };
 }
 

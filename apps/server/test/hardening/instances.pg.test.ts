@@ -5,7 +5,7 @@
  */
 import type { Change, Task } from '@todo/api';
 import { createDatabase, listenConnectionName } from '@todo/db';
-import { createTestDatabase, rowsOf, type TestDatabase } from '@todo/db/testing';
+import { createTestDatabase, rowsOf, serverEnvironment, type TestDatabase } from '@todo/db/testing';
 import { sql } from 'drizzle-orm';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -27,7 +27,7 @@ let b: ServerProcess;
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  const env = { DATABASE_URL: database.url ?? '', LOG_LEVEL: 'warn' };
+  const env = { ...serverEnvironment(database), LOG_LEVEL: 'warn' };
   [a, b] = await Promise.all([startServerProcess(env), startServerProcess(env)]);
 }, 120_000);
 
@@ -70,7 +70,7 @@ describe('when a change is written through one process', () => {
     try {
       await create(a, 'u2', 'warm-up');
       await stream.waitFor(isChange);
-      const admin = await createDatabase({ url: database.url });
+      const admin = await createDatabase({ url: database.directUrl });
       try {
         const killed = await rowsOf<{ pid: number }>(
           admin.db,

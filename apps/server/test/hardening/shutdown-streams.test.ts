@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { createDatabase, tasks } from '@todo/db';
-import { createTestDatabase, type TestDatabase } from '@todo/db/testing';
+import { createTestDatabase, serverEnvironment, type TestDatabase } from '@todo/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { httpClient } from '../support/http.js';
@@ -28,7 +28,7 @@ beforeAll(async () => {
   const env: Record<string, string> = { LOG_LEVEL: 'warn', SHUTDOWN_TIMEOUT_MS: '10000' };
   if (process.env.TEST_DATABASE_URL) {
     postgres = await createTestDatabase();
-    env.DATABASE_URL = postgres.url ?? '';
+    Object.assign(env, serverEnvironment(postgres));
   } else {
     pgliteDir = await mkdtemp(join(tmpdir(), 'todo-streams-'));
     env.PGLITE_DIR = pgliteDir;

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { createDatabase, tasks } from '@todo/db';
-import { createTestDatabase, type TestDatabase } from '@todo/db/testing';
+import { createTestDatabase, serverEnvironment, type TestDatabase } from '@todo/db/testing';
 import autocannon from 'autocannon';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -32,7 +32,7 @@ beforeAll(async () => {
   };
   if (process.env.TEST_DATABASE_URL) {
     postgres = await createTestDatabase();
-    env.DATABASE_URL = postgres.url ?? '';
+    Object.assign(env, serverEnvironment(postgres));
   } else {
     pgliteDir = await mkdtemp(join(tmpdir(), 'todo-shutdown-'));
     env.PGLITE_DIR = pgliteDir;
