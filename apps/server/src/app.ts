@@ -18,6 +18,7 @@ import {
 } from '@todo/api';
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
 import express, { type Express } from 'express';
+import type { Store } from 'express-rate-limit';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { createOpenApiExpressMiddleware } from 'trpc-to-openapi';
@@ -53,6 +54,8 @@ export interface AppDependencies {
   streams: ChangeStreams;
   /** Where long-lived responses are tracked (token expiry, shutdown). */
   live: LiveResponses;
+  /** Where rate-limit counters live (default: this process's memory). */
+  rateLimitStore?: Store | undefined;
   verifier: TokenVerifier;
   /** Resolves when the database answers. */
   ping: () => Promise<void>;
@@ -124,7 +127,7 @@ export function createApp(deps: AppDependencies): Express {
 
   const guard = [
     authenticate(deps.verifier),
-    rateLimitPerUser(config.rateLimitPerMinute),
+    rateLimitPerUser(config.rateLimitPerMinute, deps.rateLimitStore),
     requireAuth(),
   ];
 

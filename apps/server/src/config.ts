@@ -74,6 +74,9 @@ const EnvSchema = z.object({
   JWT_AUDIENCE: optional(z.string()),
   CORS_ORIGINS: optional(origins),
   RATE_LIMIT_PER_MINUTE: optional(integer(1, 1_000_000)),
+  REDIS_URL: optional(
+    z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }),
+  ),
   LOG_LEVEL: optional(z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` })),
   TRUST_PROXY: optional(integer(0, 10)),
   SHUTDOWN_TIMEOUT_MS: optional(integer(0, 600_000)),
@@ -111,6 +114,8 @@ export interface Config {
   };
   readonly corsOrigins: readonly string[];
   readonly rateLimitPerMinute: number;
+  /** Rate-limit counters in Redis, shared by every instance; unset: per process. */
+  readonly redisUrl: string | undefined;
   readonly logLevel: (typeof LOG_LEVELS)[number];
   /** Proxy hops in front of us whose X-Forwarded-For is trusted (0: none; the per-IP limit stays honest). */
   readonly trustProxy: number;
@@ -189,6 +194,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     }),
     corsOrigins: Object.freeze(e.CORS_ORIGINS ?? ['http://localhost:3000']),
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE ?? 600,
+    redisUrl: e.REDIS_URL,
     logLevel: e.LOG_LEVEL ?? 'info',
     trustProxy: e.TRUST_PROXY ?? 0,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS ?? 10_000,

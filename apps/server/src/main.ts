@@ -13,6 +13,7 @@ import { pino } from 'pino';
 import { createApp } from './app.js';
 import { ConfigError, loadConfigFromEnvironment, type Config } from './config.js';
 import { createLiveResponses } from './live-responses.js';
+import { createRateLimitStore } from './rate-limit-store.js';
 import { logSafeError } from './log-safe-error.js';
 import { drain } from './shutdown.js';
 
@@ -85,12 +86,14 @@ const streams = createChangeStreams({
   },
 });
 const live = createLiveResponses();
+const rateLimits = createRateLimitStore(config.redisUrl, logger);
 
 const app = createApp({
   config,
   tasks,
   streams,
   live,
+  rateLimitStore: rateLimits.store,
   verifier: createTokenVerifier({
     secret: config.auth.secret,
     jwks: config.auth.jwksUrl ? { url: config.auth.jwksUrl } : undefined,
@@ -132,6 +135,7 @@ async function stop(signal: NodeJS.Signals): Promise<void> {
   streams.close();
   const clean = await drain(server, config.shutdownTimeoutMs);
   await maintenance.stop();
+  await rateLimits.close();
   await bus.close();
   await database.close();
   logger.info({ clean }, 'stopped');

@@ -24,11 +24,12 @@ export function authOf(req: Request): AuthState {
 
 /**
  * The token of `Authorization: Bearer <token>` (scheme case-insensitive, RFC 7235).
- * undefined: no bearer credentials at all (no header, or another scheme); null: a Bearer
- * header whose token is not even well-formed.
+ * undefined: no bearer credentials at all (no header, another scheme, or `Bearer` alone); null:
+ * a Bearer header whose token is not even well-formed.
  */
 function bearerToken(header: string | undefined): string | null | undefined {
-  if (header === undefined || !/^Bearer(\s|$)/i.test(header)) return undefined;
+  // `Bearer` with nothing after it sends no token: a plain challenge, no error= (RFC 6750 §3.1).
+  if (header === undefined || !/^Bearer\s+\S/i.test(header)) return undefined;
   const match = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i.exec(header);
   return match?.[1] ?? null;
 }
