@@ -5,12 +5,15 @@
  */
 import { decodeProtectedHeader } from 'jose';
 
+import { cachedVerifier } from './cache.js';
 import { createHs256Verifier } from './hs256.js';
 import { createJwksVerifier, JWKS_ALGORITHMS, type JwksOptions } from './jwks.js';
 import { AuthError, type TokenVerifier } from './verifier.js';
 
 export interface TokenVerifierOptions {
   secret: string;
+  /** Verified tokens remembered (default 10,000); 0: verify every time. */
+  cacheSize?: number | undefined;
   jwks?: Omit<JwksOptions, 'issuer' | 'audience'> | undefined;
   issuer?: string | undefined;
   audience?: string | undefined;
@@ -29,7 +32,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
   const hs256 = createHs256Verifier({ secret: options.secret, ...rules });
   const jwks = options.jwks ? createJwksVerifier({ ...options.jwks, ...rules }) : undefined;
   const keySetAlgorithms: readonly string[] = JWKS_ALGORITHMS;
-  return {
+  const verifier: TokenVerifier = {
     verify(token) {
       const alg = headerAlgorithm(token);
       if (alg === undefined) return Promise.reject(new AuthError('malformed'));
@@ -38,4 +41,5 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
       return Promise.reject(new AuthError('wrong_algorithm'));
     },
   };
+  return options.cacheSize === 0 ? verifier : cachedVerifier(verifier, { max: options.cacheSize });
 }
