@@ -1,51 +1,42 @@
 /**
- * The Express application, built from its dependencies and never listening (main.ts and the
- * tests do that). The middleware order is the contract's order of errors: 429, 401, 403, then
- * 405, 413, 415, 400, then 404.
+ * The server's request listener, built from its dependencies and never listening (main.ts and
+ * the tests do that).
+ *
+ * Every request first gets, in one step: its state (request-state.ts) with its X-Request-Id,
+ * helmet's security headers (computed once at start-up), its log line, and CORS (a preflight is
+ * answered there). Then /api and /trpc run their own request paths (rest/serve.ts,
+ * trpc/serve.ts): plain functions, one after another, in the contract's order of errors (429,
+ * 401, 403, 405, 413, 415, 400, then 404), each throwing the error it answers. Express serves
+ * the rest (health, readiness, the OpenAPI document, the docs page, 404s) and never sees an API
+ * request: its router and request decoration cost more per request than the whole of our own
+ * checks (see bench/RESULTS.md, "Where the time goes").
  */
-import {
-  appRouter,
-  createContextFactory,
-  createOpenApiDocument,
-  errorHeaders,
-  etagOf,
-  noneMatches,
-  restMetaOf,
-  type ChangeStreams,
-  type Context,
-  type TaskService,
-  type TokenVerifier,
-} from '@todo/api';
-import { createExpressMiddleware } from '@trpc/server/adapters/express';
-import express, { type Express } from 'express';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+
+import { createOpenApiDocument, type ChangeStreams, type TaskService, type TokenVerifier } from '@todo/api';
+import express from 'express';
 import type { Store } from 'express-rate-limit';
-import helmet from 'helmet';
 import type { Logger } from 'pino';
-import { createOpenApiExpressMiddleware } from 'trpc-to-openapi';
 
+import type { ParsedRequest } from './body.js';
 import type { Config } from './config.js';
-import { TRPC_MOUNT } from './http-error.js';
+import { corsPolicy } from './front/cors.js';
+import { httpLogging } from './front/logging.js';
+import { requestIdFrom } from './front/request-id.js';
+import { helmetHeaders } from './front/security-headers.js';
+import { answerError, HttpError, REST_MOUNT, TRPC_MOUNT } from './http-error.js';
 import type { LiveResponses } from './live-responses.js';
-import { logSafeError } from './log-safe-error.js';
-import { authenticate, authOf, requireAuth } from './middleware/authenticate.js';
-import { corsPolicy } from './middleware/cors.js';
-import { errorHandler } from './middleware/error-handler.js';
-import { restJsonBody, trpcJsonBody } from './middleware/json-body.js';
-import { httpLogging } from './middleware/logging.js';
-import { notFound } from './middleware/not-found.js';
-import { rateLimitPerUser } from './middleware/rate-limit.js';
-import { requestId, requestIdOf } from './middleware/request-id.js';
-import { conditionsOf, restConditions } from './middleware/rest-conditions.js';
-import { restErrorBodies } from './middleware/rest-error-body.js';
-import { restParams } from './middleware/rest-params.js';
-import { buildRouteTable, restRouting } from './middleware/rest-routing.js';
-import { trpcSubscriptions } from './middleware/trpc-subscriptions.js';
+import { procedures } from './procedures.js';
+import { createRateLimiter } from './rate-limit.js';
+import { beginRequest, type Surface } from './request-state.js';
+import { buildRouteTable } from './rest/routing.js';
+import { restPath } from './rest/serve.js';
 import { docsRoutes } from './routes/docs.js';
-import { eventsRoute } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
+import { subscriptionCheck } from './trpc/subscriptions.js';
+import { trpcPath } from './trpc/serve.js';
 
-export const BODY_LIMIT_BYTES = 64 * 1024;
-const REST_MOUNT = '/api';
+export { BODY_LIMIT_BYTES } from './body.js';
 
 export interface AppDependencies {
   config: Pick<Config, 'corsOrigins' | 'rateLimitPerMinute' | 'trustProxy'>;
@@ -62,130 +53,85 @@ export interface AppDependencies {
   logger: Logger;
 }
 
-/** Whether a procedure's answer is one task (what an ETag is computed from). */
-function isVersioned(data: unknown): data is { version: number } {
-  return (
-    typeof data === 'object' &&
-    data !== null &&
-    'version' in data &&
-    typeof data.version === 'number'
-  );
+/** `/api`, `/api/…` and `/api?…` are the mount's; `/apis` is not. */
+function below(mount: string, path: string): string | undefined {
+  if (!path.startsWith(mount)) return undefined;
+  const rest = path.slice(mount.length);
+  return rest === '' ? '/' : rest.startsWith('/') ? rest : undefined;
 }
 
-/**
- * A successful REST answer's status and headers: the procedure's success status; for one task,
- * its ETag, 304 when If-None-Match matches it (weak comparison), and Idempotent-Replayed on a
- * replayed create.
- */
-function successMeta(
-  meta: ReturnType<typeof restMetaOf>,
-  ctx: Context | undefined,
-  data: unknown,
-): { status?: number; headers?: Record<string, string> } {
-  if (!meta.etag || !isVersioned(data)) return { status: meta.successStatus };
-  const headers: Record<string, string> = { ETag: etagOf(data.version) };
-  if (ctx?.response.replayed) headers['Idempotent-Replayed'] = 'true';
-  const ifNoneMatch = ctx?.conditions.ifNoneMatch;
-  const notModified = ifNoneMatch !== undefined && noneMatches(ifNoneMatch, data.version);
-  return { status: notModified ? 304 : meta.successStatus, headers };
-}
-
-export function createApp(deps: AppDependencies): Express {
-  const { config, logger } = deps;
-  const createContext = createContextFactory({ tasks: deps.tasks, streams: deps.streams });
-  const contextOf = (req: express.Request) => {
-    const auth = authOf(req);
-    return createContext({
-      user: auth.kind === 'valid' ? auth.user : null,
-      conditions: conditionsOf(req),
-    });
-  };
-  const logProcedureError = (error: { code: string; cause?: unknown }, req: express.Request) => {
-    if (error.code === 'INTERNAL_SERVER_ERROR' || error.code === 'SERVICE_UNAVAILABLE') {
-      logger.error(
-        { requestId: requestIdOf(req), code: error.code, error: logSafeError(error.cause) },
-        'procedure failed',
-      );
-    }
-  };
-  const openApiDocument = createOpenApiDocument({ baseUrl: REST_MOUNT, version: '1.0.0' });
-
+/** Everything that is not the API: health, readiness, the OpenAPI document, docs, 404s. */
+function otherRoutes(document: object, deps: AppDependencies): express.Express {
   const app = express();
   app.disable('x-powered-by');
-  // ETags are the tasks' versions, set by the API itself; Express's own (a hash of every body
-  // sent with res.send) would also answer 304 to any matching If-None-Match, errors included.
+  // Express's ETags (a hash of every body sent) would answer 304 to any matching If-None-Match.
   app.set('etag', false);
-  app.set('trust proxy', config.trustProxy);
-
-  app.use(requestId());
-  app.use(httpLogging(logger));
-  app.use(helmet());
-  app.use(corsPolicy(config.corsOrigins));
-
   app.use(healthRoutes(deps.ping));
-  app.use(docsRoutes(openApiDocument));
-
-  const guard = [
-    authenticate(deps.verifier),
-    rateLimitPerUser(config.rateLimitPerMinute, deps.rateLimitStore),
-    requireAuth(),
-  ];
-
+  app.use(docsRoutes(document));
+  app.use((req, _res, next) => {
+    next(new HttpError(404, 'NOT_FOUND', `No route for ${req.method} ${req.path}`));
+  });
   app.use(
-    REST_MOUNT,
-    ...guard,
-    restRouting(buildRouteTable(openApiDocument)),
-    ...restJsonBody(BODY_LIMIT_BYTES),
-    restParams(),
-    restConditions(),
-    eventsRoute(deps.streams, deps.live),
-    restErrorBodies(),
-    createOpenApiExpressMiddleware({
-      router: appRouter,
-      createContext: ({ req }) => contextOf(req),
-      maxBodySize: BODY_LIMIT_BYTES,
-      onError: ({ error, req }) => {
-        logProcedureError(error, req);
-      },
-      // eslint-disable-next-line @typescript-eslint/no-deprecated -- trpc-to-openapi fills `paths` but leaves `info.calls` empty
-      responseMeta: ({ paths, errors, ctx, data }) => {
-        if (errors.length > 0)
-          return {
-            headers: errorHeaders(
-              errors.map((e) => e.code),
-              true,
-            ),
-          };
-        return successMeta(restMetaOf(paths?.[0]), ctx, data[0]);
-      },
-    }),
+    (error: unknown, req: express.Request, res: express.Response, _next: express.NextFunction) => {
+      answerError(req, res, error, deps.logger);
+    },
   );
-
-  app.use(
-    TRPC_MOUNT,
-    ...guard,
-    ...trpcJsonBody(BODY_LIMIT_BYTES),
-    trpcSubscriptions(deps.streams, deps.live),
-    createExpressMiddleware({
-      router: appRouter,
-      createContext: ({ req }) => contextOf(req),
-      maxBodySize: BODY_LIMIT_BYTES,
-      onError: ({ error, req }) => {
-        logProcedureError(error, req);
-      },
-      responseMeta: ({ errors }) =>
-        errors.length > 0
-          ? {
-              headers: errorHeaders(
-                errors.map((e) => e.code),
-                true,
-              ),
-            }
-          : {},
-    }),
-  );
-
-  app.use(notFound());
-  app.use(errorHandler(logger));
   return app;
+}
+
+export function createApp(deps: AppDependencies): RequestListener {
+  const { config, logger } = deps;
+  const document = createOpenApiDocument({ baseUrl: REST_MOUNT, version: '1.0.0' });
+  const calls = procedures(deps);
+  const limiter = createRateLimiter(
+    config.rateLimitPerMinute,
+    deps.rateLimitStore,
+    config.trustProxy,
+  );
+  const rest = restPath({
+    procedures: calls,
+    table: buildRouteTable(document),
+    streams: deps.streams,
+    live: deps.live,
+    verifier: deps.verifier,
+    limiter,
+  });
+  const trpc = trpcPath({
+    procedures: calls,
+    verifier: deps.verifier,
+    limiter,
+    checkSubscription: subscriptionCheck(deps.streams, deps.live),
+  });
+  const others = otherRoutes(document, deps);
+  const security = helmetHeaders();
+  const log = httpLogging(logger);
+  const cors = corsPolicy(config.corsOrigins);
+
+  const fail = (req: IncomingMessage, res: ServerResponse) => (error: unknown) => {
+    answerError(req, res, error, logger);
+  };
+
+  return (req: ParsedRequest, res) => {
+    const url = req.url ?? '/';
+    const question = url.indexOf('?');
+    const path = question < 0 ? url : url.slice(0, question);
+    const search = question < 0 ? '' : url.slice(question + 1);
+    const restPathBelow = below(REST_MOUNT, path);
+    const trpcPathBelow = restPathBelow === undefined ? below(TRPC_MOUNT, path) : undefined;
+    const surface: Surface =
+      restPathBelow !== undefined ? 'rest' : trpcPathBelow !== undefined ? 'trpc' : 'other';
+    const { id } = beginRequest(req, requestIdFrom(req.headers['x-request-id']), url, surface);
+    res.setHeader('X-Request-Id', id);
+    for (const [name, value] of security) res.setHeader(name, value);
+    log(req, res);
+    cors(req, res, () => {
+      if (restPathBelow !== undefined) {
+        rest(req, res, restPathBelow, search).catch(fail(req, res));
+      } else if (trpcPathBelow !== undefined) {
+        trpc(req, res, trpcPathBelow, search).catch(fail(req, res));
+      } else {
+        others(req, res);
+      }
+    });
+  };
 }

@@ -1,3 +1,5 @@
+import type { IncomingMessage } from 'node:http';
+
 import {
   AuthError,
   errorHeaders,
@@ -5,9 +7,8 @@ import {
   type AuthUser,
   type TokenVerifier,
 } from '@todo/api';
-import type { Request, RequestHandler } from 'express';
 
-import { HttpError } from '../http-error.js';
+import { HttpError } from './http-error.js';
 
 export type AuthState =
   | { kind: 'none' }
@@ -15,12 +16,6 @@ export type AuthState =
   | { kind: 'invalid' }
   /** The key set could not be fetched to judge the token: 503, not 401. */
   | { kind: 'unavailable'; cause: unknown };
-
-const states = new WeakMap<Request, AuthState>();
-
-export function authOf(req: Request): AuthState {
-  return states.get(req) ?? { kind: 'none' };
-}
 
 /**
  * The token of `Authorization: Bearer <token>` (scheme case-insensitive, RFC 7235).
@@ -35,59 +30,37 @@ function bearerToken(header: string | undefined): string | null | undefined {
 }
 
 /**
- * Verifies the bearer token, if any, and records the outcome without rejecting: the rate
- * limiter needs the user id first, and the order of errors is 429 before 401.
+ * The verdict on the request's bearer token, if any, without rejecting: the rate limiter needs
+ * the user id first, and the order of errors is 429 before 401.
  */
-export function authenticate(verifier: TokenVerifier): RequestHandler {
-  return async (req, _res, next) => {
-    const token = bearerToken(req.get('authorization'));
-    if (token === undefined) {
-      states.set(req, { kind: 'none' });
-    } else if (token === null) {
-      states.set(req, { kind: 'invalid' });
-    } else {
-      try {
-        const verified = await verifier.verify(token);
-        const exp = verified.claims.exp;
-        states.set(req, {
-          kind: 'valid',
-          user: {
-            id: verified.userId,
-            expiresAt: typeof exp === 'number' ? exp * 1000 : undefined,
-          },
-        });
-      } catch (error) {
-        states.set(
-          req,
-          error instanceof AuthError ? { kind: 'invalid' } : { kind: 'unavailable', cause: error },
-        );
-      }
-    }
-    next();
-  };
+export async function authenticate(
+  req: IncomingMessage,
+  verifier: TokenVerifier,
+): Promise<AuthState> {
+  const token = bearerToken(req.headers.authorization);
+  if (token === undefined) return { kind: 'none' };
+  if (token === null) return { kind: 'invalid' };
+  try {
+    const verified = await verifier.verify(token);
+    const exp = verified.claims.exp;
+    return {
+      kind: 'valid',
+      user: { id: verified.userId, expiresAt: typeof exp === 'number' ? exp * 1000 : undefined },
+    };
+  } catch (error) {
+    return error instanceof AuthError ? { kind: 'invalid' } : { kind: 'unavailable', cause: error };
+  }
 }
 
-/** 401 (with WWW-Authenticate per RFC 6750) unless the request carries a valid token. */
-export function requireAuth(): RequestHandler {
-  return (req, _res, next) => {
-    const state = authOf(req);
-    if (state.kind === 'valid') {
-      next();
-      return;
-    }
-    if (state.kind === 'unavailable') {
-      next(
-        new HttpError(503, 'SERVICE_UNAVAILABLE', PUBLIC_MESSAGES.unavailable, {
-          headers: errorHeaders(['SERVICE_UNAVAILABLE'], true),
-          cause: state.cause,
-        }),
-      );
-      return;
-    }
-    next(
-      new HttpError(401, 'UNAUTHORIZED', PUBLIC_MESSAGES.unauthorized, {
-        headers: errorHeaders(['UNAUTHORIZED'], state.kind === 'invalid'),
-      }),
-    );
-  };
+/** 401 (with WWW-Authenticate per RFC 6750), or 503 when the key set was out of reach. */
+export function authFailure(state: Exclude<AuthState, { kind: 'valid' }>): HttpError {
+  if (state.kind === 'unavailable') {
+    return new HttpError(503, 'SERVICE_UNAVAILABLE', PUBLIC_MESSAGES.unavailable, {
+      headers: errorHeaders(['SERVICE_UNAVAILABLE'], true),
+      cause: state.cause,
+    });
+  }
+  return new HttpError(401, 'UNAUTHORIZED', PUBLIC_MESSAGES.unauthorized, {
+    headers: errorHeaders(['UNAUTHORIZED'], state.kind === 'invalid'),
+  });
 }

@@ -3,13 +3,23 @@
  * the token that opened it expires (the client reconnects with a fresh one), and all of them
  * end at once on shutdown (clients reconnect elsewhere), so they never hold a drain up.
  */
-import type { Response } from 'express';
+import type { ServerResponse } from 'node:http';
+
+import {
+  InvalidInputError,
+  PUBLIC_MESSAGES,
+  RETRY_AFTER_SECONDS,
+  toTRPCError,
+} from '@todo/api';
+import { getHTTPStatusCodeFromError } from '@trpc/server/http';
+
+import { HttpError } from './http-error.js';
 
 export type EndReason = 'token_expired' | 'shutdown';
 
 export interface LiveResponses {
   /** Tracks `res` until it closes; `end` finishes it for `reason`. */
-  track(res: Response, expiresAt: number | undefined, end: (reason: EndReason) => void): void;
+  track(res: ServerResponse, expiresAt: number | undefined, end: (reason: EndReason) => void): void;
   /** Ends every tracked response (shutdown). */
   closeAll(): void;
   readonly size: number;
@@ -19,7 +29,7 @@ export interface LiveResponses {
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export function createLiveResponses(): LiveResponses {
-  const live = new Map<Response, (reason: EndReason) => void>();
+  const live = new Map<ServerResponse, (reason: EndReason) => void>();
   return {
     track(res, expiresAt, end) {
       let timer: NodeJS.Timeout | undefined;
@@ -52,4 +62,27 @@ export function createLiveResponses(): LiveResponses {
       return live.size;
     },
   };
+}
+
+/**
+ * An error of opening a stream, answered before it opens with the status and public message the
+ * same error has everywhere else: 400 for a resume point past the newest change (with its
+ * issues), 429 for too many streams and 503 for a database out of reach (both with Retry-After).
+ */
+export function streamOpenError(error: unknown): HttpError {
+  if (error instanceof HttpError) return error;
+  const trpc = toTRPCError(error);
+  const status = getHTTPStatusCodeFromError(trpc);
+  const message =
+    status === 503
+      ? PUBLIC_MESSAGES.unavailable
+      : status >= 500
+        ? PUBLIC_MESSAGES.internal
+        : trpc.message;
+  return new HttpError(status, trpc.code, message, {
+    issues: error instanceof InvalidInputError ? error.issues : undefined,
+    headers:
+      status === 429 || status === 503 ? { 'Retry-After': String(RETRY_AFTER_SECONDS) } : undefined,
+    cause: error,
+  });
 }

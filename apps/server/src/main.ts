@@ -1,4 +1,6 @@
 /** The server process: configuration, database, migrations, listen, graceful shutdown. */
+import { createServer } from 'node:http';
+
 import {
   createChangeStreams,
   createInProcessBus,
@@ -104,7 +106,7 @@ const app = createApp({
   logger,
 });
 
-const server = app.listen(config.port, config.host ?? '0.0.0.0', () => {
+const server = createServer(app).listen(config.port, config.host ?? '0.0.0.0', () => {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const base = `http://localhost:${port}`;

@@ -291,8 +291,25 @@ describe('section 3: bodies and media types', () => {
     expectError(reply, 415, 'UNSUPPORTED_MEDIA_TYPE');
   });
 
-  it('when Content-Type has a charset parameter or other case, then the body is read', async () => {
-    for (const type of ['application/json; charset=utf-8', 'Application/JSON']) {
+  it('when a JSON body is compressed (Content-Encoding), then 415 and nothing is created', async () => {
+    const before = (await alice.send('GET', `/${ALICE}/tasks?limit=500`)).body as TaskBody[];
+    const reply = await alice.send('POST', `/${ALICE}/tasks`, {
+      raw: JSON.stringify({ title: 'zipped' }),
+      headers: { ...JSON_CONTENT_TYPE, 'Content-Encoding': 'gzip' },
+    });
+
+    expectError(reply, 415, 'UNSUPPORTED_MEDIA_TYPE');
+    const after = (await alice.send('GET', `/${ALICE}/tasks?limit=500`)).body as TaskBody[];
+    expect(after).toHaveLength(before.length);
+  });
+
+  it('when Content-Type has any charset parameter or other case, then the body is read as UTF-8 JSON', async () => {
+    for (const type of [
+      'application/json; charset=utf-8',
+      'Application/JSON',
+      'application/json; charset=latin1',
+      'application/json;charset="ISO-8859-1"',
+    ]) {
       const reply = await alice.send('POST', `/${ALICE}/tasks`, {
         raw: JSON.stringify({ title: type }),
         headers: { 'Content-Type': type },
@@ -568,6 +585,18 @@ describe('section 3: the list', () => {
 
   it('when unknown parameters are given, then they are ignored', async () => {
     expect(await list('?colour=red&page=3')).toHaveLength(5);
+  });
+
+  it('when unknown parameters are given to operations without a query, then they are ignored too', async () => {
+    const [first] = await list('');
+    const path = `/${ALICE}/tasks/${String(first)}`;
+
+    expect((await alice.send('GET', `${path}?colour=red&limit=x`)).status).toBe(200);
+    expect(
+      (await alice.send('PATCH', `${path}?colour=red`, { json: { title: 'kept' } })).status,
+    ).toBe(200);
+    expect((await alice.send('GET', `/${ALICE}/tags?colour=red&limit=`)).status).toBe(200);
+    expect((await alice.send('DELETE', `${path}?colour=red`)).status).toBe(204);
   });
 
   it.each([

@@ -327,12 +327,19 @@ describe('9.3 over REST: the SSE stream', () => {
     expect(received).toEqual(ids);
   });
 
-  it('when the resume point is not a change of the user’s, then 400 before the stream opens', async () => {
+  it('when the resume point is not a change of the user’s, then 400 before the stream opens, naming it', async () => {
     await create('a');
-    for (const headers of [{ 'Last-Event-ID': '999' }, { 'Last-Event-ID': 'x' }]) {
-      const stream = await events('', headers);
+    for (const [query, headers, named] of [
+      ['', { 'Last-Event-ID': '999' }, 'Last-Event-ID'],
+      ['', { 'Last-Event-ID': 'x' }, 'Last-Event-ID'],
+      ['?since=x', {}, 'since'],
+      ['?since=999', {}, 'since'],
+    ] as const) {
+      const stream = await events(query, headers);
       expect(stream.status).toBe(400);
-      expect(JSON.parse(stream.text)).toMatchObject({ code: 'BAD_REQUEST' });
+      const body = JSON.parse(stream.text) as { code: string; issues?: { path: string[] }[] };
+      expect(body.code).toBe('BAD_REQUEST');
+      expect(body.issues?.map((issue) => issue.path)).toEqual([[named]]);
     }
   });
 
@@ -442,6 +449,15 @@ describe('9.3 over tRPC: the onChange subscription', () => {
     expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);
     expect(JSON.parse(refused.text)).toMatchObject({
       error: { data: { code: 'TOO_MANY_REQUESTS' } },
+    });
+  });
+
+  it('when lastEventId is not a cursor, then 400 before the stream opens, in tRPC’s envelope', async () => {
+    const stream = await trpcStream({ lastEventId: 'x' });
+
+    expect(stream.status).toBe(400);
+    expect(JSON.parse(stream.text)).toMatchObject({
+      error: { data: { code: 'BAD_REQUEST', issues: [{ path: ['lastEventId'] }] } },
     });
   });
 

@@ -69,6 +69,8 @@ export type { Maintenance, MaintenanceOptions, MaintenanceReport } from './maint
 export { createOpenApiDocument, EVENTS_PATH } from './openapi.js';
 export type { OpenApiOptions } from './openapi.js';
 export type { ApiMeta } from './trpc.js';
+export { claimsOtherUser } from './trpc.js';
+export { isPlainDecimal } from './contract/fields.js';
 export {
   CompleteTaskInput,
   CreateTaskInput,

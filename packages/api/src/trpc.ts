@@ -63,10 +63,18 @@ function requireUser(user: Context['user']): NonNullable<Context['user']> {
   return user;
 }
 
-function requireOwner(raw: unknown, user: NonNullable<Context['user']>): void {
+/**
+ * Whether a request's input names a `user_id` other than the caller's: 403. The one owner rule,
+ * also applied by the server before a REST route or a subscription's stream is opened.
+ */
+export function claimsOtherUser(raw: unknown, callerId: string): boolean {
   const userId =
     typeof raw === 'object' && raw !== null && 'user_id' in raw ? raw.user_id : undefined;
-  if (typeof userId === 'string' && userId !== user.id) {
+  return typeof userId === 'string' && userId !== callerId;
+}
+
+function requireOwner(raw: unknown, user: NonNullable<Context['user']>): void {
+  if (claimsOtherUser(raw, user.id)) {
     throw new TRPCError({ code: 'FORBIDDEN', message: PUBLIC_MESSAGES.forbidden });
   }
 }

@@ -1,8 +1,12 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
 import cors from 'cors';
-import type { RequestHandler } from 'express';
+
+/** Sets the CORS headers of `req`; answers a preflight itself, else calls `next`. */
+export type CorsPolicy = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
 
 /** CORS for the configured origins, on every response (errors included: it runs first). */
-export function corsPolicy(origins: readonly string[]): RequestHandler {
+export function corsPolicy(origins: readonly string[]): CorsPolicy {
   return cors({
     origin: origins.includes('*') ? '*' : [...origins],
     methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],

@@ -1,16 +1,18 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-import type { Request, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 
-import { requestIdOf } from './request-id.js';
+import { requestIdOf, stateOf } from '../request-state.js';
+
+/** Starts the log of one request; it is written when the response closes. */
+export type RequestLogging = (req: IncomingMessage, res: ServerResponse) => void;
 
 /** What an access line says of a request: id, method, path (no query: `q` is user text). */
-const requestFields = (req: Request) => ({
+const requestFields = (req: IncomingMessage) => ({
   id: requestIdOf(req),
   method: req.method,
-  path: req.originalUrl.split('?', 1)[0],
+  path: stateOf(req).url.split('?', 1)[0],
 });
 
 const message = (req: IncomingMessage, res: ServerResponse) =>
@@ -26,14 +28,14 @@ const message = (req: IncomingMessage, res: ServerResponse) =>
  * there a single `close` listener writes the same error line, with the same fields, for 5xx
  * answers only.
  */
-export function httpLogging(logger: Logger): RequestHandler {
+export function httpLogging(logger: Logger): RequestLogging {
   if (!logger.isLevelEnabled('info')) return failedRequestLogging(logger);
-  return pinoHttp({
+  const log = pinoHttp({
     logger,
-    genReqId: (req) => requestIdOf(req as Request),
+    genReqId: (req) => requestIdOf(req),
     wrapSerializers: false,
     serializers: {
-      req: (req: IncomingMessage) => requestFields(req as Request),
+      req: (req: IncomingMessage) => requestFields(req),
       res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
       err: () => undefined,
     },
@@ -42,10 +44,13 @@ export function httpLogging(logger: Logger): RequestHandler {
     customSuccessMessage: message,
     customErrorMessage: message,
   });
+  return (req, res) => {
+    log(req, res);
+  };
 }
 
-function failedRequestLogging(logger: Logger): RequestHandler {
-  return (req, res, next) => {
+function failedRequestLogging(logger: Logger): RequestLogging {
+  return (req, res) => {
     const started = Date.now();
     res.once('close', () => {
       if (res.statusCode < 500) return;
@@ -58,6 +63,5 @@ function failedRequestLogging(logger: Logger): RequestHandler {
         message(req, res),
       );
     });
-    next();
   };
 }

@@ -4,11 +4,9 @@
  * parameters each operation has. trpc-to-openapi answers 404 for a known path with another
  * method and has no notion of the path's owner, so this runs before it: 404, 403, 405.
  */
-import { PUBLIC_MESSAGES, type AuthUser } from '@todo/api';
-import type { Request, RequestHandler } from 'express';
+import { claimsOtherUser, PUBLIC_MESSAGES } from '@todo/api';
 
-import { HttpError } from '../http-error.js';
-import { authOf } from './authenticate.js';
+import { HttpError, invalidInput, methodNotAllowed } from '../http-error.js';
 
 export interface OperationParams {
   /** Query parameter names, and which are integers (plain decimal over REST). */
@@ -73,12 +71,6 @@ export function buildRouteTable(document: DocumentShape): RestRoute[] {
   });
 }
 
-const matches = new WeakMap<Request, RouteMatch>();
-
-export function routeOf(req: Request): RouteMatch | undefined {
-  return matches.get(req);
-}
-
 function decode(segment: string): string | undefined {
   try {
     return decodeURIComponent(segment);
@@ -87,50 +79,34 @@ function decode(segment: string): string | undefined {
   }
 }
 
-function ownerMismatch(params: Record<string, string>, user: AuthUser | undefined): boolean {
-  return params.user_id !== undefined && params.user_id !== user?.id;
-}
-
-export function restRouting(table: readonly RestRoute[]): RequestHandler {
-  return (req, res, next) => {
-    for (const route of table) {
-      const found = route.pattern.exec(req.path);
-      if (!found) continue;
-      const params: Record<string, string> = {};
-      for (const [index, name] of route.pathParams.entries()) {
-        const value = decode(found[index + 1] ?? '');
-        if (value === undefined) {
-          next(
-            new HttpError(400, 'BAD_REQUEST', PUBLIC_MESSAGES.validation, {
-              issues: [{ path: [name], message: `${name} is not a valid URL path segment` }],
-            }),
-          );
-          return;
-        }
-        params[name] = value;
+/**
+ * The operation `method path` is for (`path` below /api), in the contract's order: a path no
+ * route has is 404, another user's path 403 (before its method is judged), a known path with
+ * another method 405 with Allow.
+ */
+export function matchRoute(
+  table: readonly RestRoute[],
+  method: string,
+  path: string,
+  callerId: string,
+): RouteMatch {
+  for (const route of table) {
+    const found = route.pattern.exec(path);
+    if (!found) continue;
+    const params: Record<string, string> = {};
+    for (const [index, name] of route.pathParams.entries()) {
+      const value = decode(found[index + 1] ?? '');
+      if (value === undefined) {
+        throw invalidInput([{ path: [name], message: `${name} is not a valid URL path segment` }]);
       }
-      const auth = authOf(req);
-      if (ownerMismatch(params, auth.kind === 'valid' ? auth.user : undefined)) {
-        next(new HttpError(403, 'FORBIDDEN', PUBLIC_MESSAGES.forbidden));
-        return;
-      }
-      const operation = route.operations.get(req.method);
-      if (!operation) {
-        const allow = [...route.operations.keys()].join(', ');
-        res.setHeader('Allow', allow);
-        next(
-          new HttpError(
-            405,
-            'METHOD_NOT_SUPPORTED',
-            `Method ${req.method} is not allowed here; allowed: ${allow}`,
-          ),
-        );
-        return;
-      }
-      matches.set(req, { route, operation, params });
-      next();
-      return;
+      params[name] = value;
     }
-    next(new HttpError(404, 'NOT_FOUND', 'No such route'));
-  };
+    if (claimsOtherUser(params, callerId)) {
+      throw new HttpError(403, 'FORBIDDEN', PUBLIC_MESSAGES.forbidden);
+    }
+    const operation = route.operations.get(method);
+    if (!operation) throw methodNotAllowed(method, [...route.operations.keys()]);
+    return { route, operation, params };
+  }
+  throw new HttpError(404, 'NOT_FOUND', 'No such route');
 }

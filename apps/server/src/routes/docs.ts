@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import swaggerUi from 'swagger-ui-express';
 
-import { methodNotAllowed } from '../middleware/not-found.js';
+import { methodNotAllowed } from '../http-error.js';
 
 const DOCS = '/docs';
 const OPTIONS = {
@@ -23,7 +23,9 @@ export function docsRoutes(document: object): Router {
     .get((_req, res) => {
       res.json(document);
     })
-    .all(methodNotAllowed(['GET', 'HEAD']));
+    .all((req, _res, next) => {
+      next(methodNotAllowed(req.method, ['GET', 'HEAD']));
+    });
   const page = swaggerUi
     .generateHTML(document, OPTIONS)
     .replaceAll('href="./', `href="${DOCS}/`)
@@ -33,7 +35,9 @@ export function docsRoutes(document: object): Router {
     .get((_req, res) => {
       res.type('html').send(page);
     })
-    .all(methodNotAllowed(['GET', 'HEAD']));
+    .all((req, _res, next) => {
+      next(methodNotAllowed(req.method, ['GET', 'HEAD']));
+    });
   router.use(DOCS, ...swaggerUi.serveFiles(document, OPTIONS));
   return router;
 }

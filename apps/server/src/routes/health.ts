@@ -1,8 +1,7 @@
 import { errorHeaders, PUBLIC_MESSAGES } from '@todo/api';
 import { Router } from 'express';
 
-import { HttpError } from '../http-error.js';
-import { methodNotAllowed } from '../middleware/not-found.js';
+import { HttpError, methodNotAllowed } from '../http-error.js';
 
 const READY_TIMEOUT_MS = 2_000;
 
@@ -25,7 +24,9 @@ export function healthRoutes(ping: () => Promise<void>): Router {
     .get((_req, res) => {
       res.json({ status: 'ok' });
     })
-    .all(methodNotAllowed(['GET', 'HEAD']));
+    .all((req, _res, next) => {
+      next(methodNotAllowed(req.method, ['GET', 'HEAD']));
+    });
   router
     .route('/ready')
     .get(async (_req, res, next) => {
@@ -41,6 +42,8 @@ export function healthRoutes(ping: () => Promise<void>): Router {
         );
       }
     })
-    .all(methodNotAllowed(['GET', 'HEAD']));
+    .all((req, _res, next) => {
+      next(methodNotAllowed(req.method, ['GET', 'HEAD']));
+    });
   return router;
 }

@@ -1,4 +1,5 @@
 /** A real app on an ephemeral port, its own database, and the log lines it wrote. */
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 
@@ -80,7 +81,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     ping: () => database.ping(),
     logger: pino({ level: options.logLevel ?? 'info' }, sink),
   });
-  const server = app.listen(0, '127.0.0.1');
+  const server = createServer(app).listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', resolve));
   const { port } = server.address() as AddressInfo;
   return {

@@ -51,6 +51,8 @@ export interface ChangeStreams {
   readonly size: number;
   /** Whether the user may open one more stream now (the limit is checked again on open). */
   hasRoomFor(userId: string): boolean;
+  /** Open streams allowed per user in this process. */
+  readonly perUser: number;
   /** Ends every open stream at once (shutdown). */
   closeAll(): void;
   /** Stops listening to the bus and ends every stream. */
@@ -234,6 +236,7 @@ export function createChangeStreams(options: ChangeStreamsOptions): ChangeStream
       return size;
     },
     hasRoomFor: (userId) => (groups.get(userId)?.streams.size ?? 0) < perUser,
+    perUser,
     closeAll() {
       for (const group of [...groups.values()]) {
         for (const state of [...group.streams]) end(state);

@@ -8,6 +8,11 @@ import { z } from 'zod';
 
 const PLAIN_DECIMAL = /^[1-9][0-9]*$/;
 
+/** Whether path or query text is a positive integer in plain decimal (no sign, leading zero, exponent or hex). */
+export function isPlainDecimal(text: string): boolean {
+  return PLAIN_DECIMAL.test(text);
+}
+
 /** Code points, as PostgreSQL's varchar(n) counts them (200 emoji are 200 characters). */
 export function codePointLength(value: string): number {
   return Array.from(value).length;
@@ -26,7 +31,7 @@ export function positiveInteger(message: string, max?: number) {
     .refine(Number.isInteger, { error: message })
     .meta({ type: 'integer' });
   return z.preprocess<unknown, typeof integer, number>(
-    (value) => (typeof value === 'string' && PLAIN_DECIMAL.test(value) ? Number(value) : value),
+    (value) => (typeof value === 'string' && isPlainDecimal(value) ? Number(value) : value),
     max === undefined ? integer : integer.max(max, { error: message }),
   );
 }
