@@ -1,14 +1,16 @@
 /**
- * Where the server's time goes: the "get one task" operation served by the API's real
- * procedures (zod input and output schemas, the owner middleware, the drizzle store, the HS256
- * verifier), behind one layer of the stack at a time and nothing else: no logging, no headers,
- * no rate limit, no error bodies. Each variant's CPU per request bounds what the full server can
- * reach with that layer in it. CEILING picks the variant:
+ * Where the server's time goes: the API's real procedures (zod input and output schemas, the
+ * owner middleware, the drizzle store, the token verifier the server uses, its cache included)
+ * behind one layer of the stack at a time and nothing else: no logging, no headers, no rate
+ * limit, no error bodies, no checks of ours. Each variant's CPU per request bounds what the full
+ * server can reach with that layer in it. CEILING picks the variant:
  *
- * - `caller`: raw node:http, the procedure called through tRPC's server-side caller;
+ * - `caller`: raw node:http, get-one called through tRPC's server-side caller;
  * - `express`: the same handler behind a bare Express 5 app;
- * - `openapi-adapter`: trpc-to-openapi's node handler (what serves /api) on raw node:http;
- * - `trpc-adapter`: tRPC's own node:http adapter (what serves /trpc) on raw node:http.
+ * - `openapi-adapter`: trpc-to-openapi's node handler (what serves /api) on raw node:http, with
+ *   the options the server gives it, every operation;
+ * - `trpc-adapter`: tRPC's own node:http adapter (what serves /trpc) on raw node:http, with the
+ *   options the server gives it, every procedure.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 
@@ -23,7 +25,7 @@ import {
 import { createDatabase } from '@todo/db';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import express from 'express';
-import { createOpenApiExpressMiddleware } from 'trpc-to-openapi';
+import { createOpenApiNodeHttpHandler } from 'trpc-to-openapi';
 
 import { send } from './send.js';
 
@@ -40,6 +42,8 @@ process.on('SIGUSR2', () => {
   process.stdout.write(`${JSON.stringify({ sqlStatements: statements })}\n`);
 });
 const verifier = createTokenVerifier({ secret: process.env.BETTER_AUTH_SECRET ?? '' });
+/** As the server's (apps/server/src/body.ts). */
+const BODY_LIMIT_BYTES = 64 * 1024;
 const bus = createInProcessBus();
 const tasks = createTaskService(database.db, { bus });
 const contextOf = createContextFactory({
@@ -83,14 +87,15 @@ function listenerFor(name: string): Listener {
       return app;
     }
     case 'openapi-adapter': {
-      const handler = createOpenApiExpressMiddleware({
+      const handler = createOpenApiNodeHttpHandler({
         router: appRouter,
         createContext: ({ req }) => contextFor(req),
+        maxBodySize: BODY_LIMIT_BYTES,
       });
       return (req, res) => {
-        // The adapter matches paths below its mount point, as Express hands them to it.
+        // The adapter matches paths below its mount point.
         req.url = req.url?.replace(/^\/api/, '');
-        void handler(req as express.Request, res as express.Response);
+        void handler(req, res);
       };
     }
     case 'trpc-adapter': {
@@ -98,6 +103,7 @@ function listenerFor(name: string): Listener {
         router: appRouter,
         basePath: '/trpc/',
         createContext: ({ req }) => contextFor(req),
+        maxBodySize: BODY_LIMIT_BYTES,
       });
       return handler;
     }
