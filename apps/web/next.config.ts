@@ -9,6 +9,8 @@ const config: NextConfig = {
     tsconfigPath: 'tsconfig.build.json',
   },
   poweredByHeader: false,
+  // The corner badge covers the list on a phone; build errors still show as an overlay.
+  devIndicators: false,
 };
 
 export default config;

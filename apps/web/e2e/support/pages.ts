@@ -84,10 +84,10 @@ export interface NewTask {
 
 export async function addTask(page: Page, task: NewTask): Promise<void> {
   const form = newTaskForm(page);
-  await form.getByLabel('Title').fill(task.title);
+  await form.getByLabel('Title', { exact: true }).fill(task.title);
   if (task.priority) await form.getByLabel('Priority').selectOption(task.priority);
-  if (task.due) await form.getByLabel('Due date').fill(task.due);
-  if (task.tags) await form.getByLabel('Tags').fill(task.tags);
+  if (task.due) await form.getByLabel('Due date', { exact: true }).fill(task.due);
+  if (task.tags) await form.getByLabel('Tags', { exact: true }).fill(task.tags);
   if (task.weekly) {
     await form.getByLabel('Repeats').selectOption('WEEKLY');
     for (const day of task.weekly) await form.getByRole('checkbox', { name: day }).check();
