@@ -9,6 +9,8 @@ export default tseslint.config(
       '**/dist/**',
       '**/node_modules/**',
       '**/.data/**',
+      '**/.next/**',
+      '**/next-env.d.ts',
       'packages/db/drizzle/**',
       'bench/results/**',
     ],
@@ -35,7 +37,7 @@ export default tseslint.config(
         {
           object: 'process',
           property: 'env',
-          message: 'Read configuration in apps/server/src/config.ts and pass it down.',
+          message: 'Read configuration in the app’s src/config.ts and pass it down.',
         },
       ],
     },
@@ -44,6 +46,8 @@ export default tseslint.config(
     // Entry points and test set-up may read the environment directly.
     files: [
       'apps/server/src/config.ts',
+      'apps/web/src/config.ts',
+      'apps/web/e2e/**',
       '**/test/**',
       '**/*.test.ts',
       '**/testing.ts',
@@ -53,6 +57,11 @@ export default tseslint.config(
       'apps/server/scripts/**',
     ],
     rules: { 'no-restricted-properties': 'off' },
+  },
+  {
+    // The web app's pages and components run in the browser too.
+    files: ['apps/web/src/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser, ...globals.node } },
   },
   {
     files: ['**/*.js', '**/*.mjs', '**/*.cjs'],

@@ -1,0 +1,5 @@
+import { toNextJsHandler } from 'better-auth/next-js';
+
+import { getAuth } from '../../../../auth/server';
+
+export const { GET, POST } = toNextJsHandler(async (request) => (await getAuth()).handler(request));

@@ -1,0 +1,12 @@
+import type { Metadata } from 'next';
+import { redirect } from 'next/navigation';
+
+import { currentUser } from '../../auth/session';
+import { AuthForm } from '../../components/AuthForm';
+
+export const metadata: Metadata = { title: 'Sign in · Tasks' };
+
+export default async function SignIn() {
+  if (await currentUser()) redirect('/');
+  return <AuthForm mode="sign-in" />;
+}
