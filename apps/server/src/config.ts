@@ -1,5 +1,5 @@
 /**
- * Configuration (CONTRACT section 6): read from the environment once, in main.ts, validated
+ * Configuration (docs/API.md section 16): read from the environment once, in main.ts, validated
  * here, then passed down. A bad value stops the start with one line naming the variable.
  */
 import { DEFAULT_PGLITE_DIR } from '@todo/db';

@@ -1,4 +1,4 @@
-/** CONTRACT sections 1, 2, 3 and 5 over HTTP, against the real app and a real database. */
+/** docs/API.md sections 2 to 5 and 11 over HTTP, against the real app and a real database. */
 import type { Task as TaskBody } from '@todo/api';
 import { tasks } from '@todo/db';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-/** CONTRACT section 4: the same operations through @trpc/client return what REST returns. */
+/** docs/API.md section 10: the same operations through @trpc/client return what REST returns. */
 import type { AppRouter } from '@todo/api';
 import { createTRPCClient, httpBatchLink, httpLink, TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -25,7 +25,7 @@ import {
 } from './support/pages';
 import { startStack, type Stack } from './support/stack';
 
-/** The contract's bound for a change to reach every open stream (CONTRACT 9.3). */
+/** The contract's bound for a change to reach every open stream (docs/API.md 9.3). */
 const LIVE_MS = 1_000;
 
 let stack: Stack;

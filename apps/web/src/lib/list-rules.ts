@@ -1,5 +1,5 @@
 /**
- * The list's filters and sorts as the server applies them (CONTRACT 7.2, README "The list"),
+ * The list's filters and sorts as the server applies them (docs/API.md 5.1, README "The list"),
  * so a live change can be placed in the displayed list without reading it again: does the
  * changed task belong in this view, and where.
  */

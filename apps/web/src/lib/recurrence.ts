@@ -1,6 +1,6 @@
 /**
  * The recurrence picker's model: what a person can choose, turned into the contract's RRULE
- * subset (CONTRACT 7.3) and back. Rules are built in the server's normalised form (parts in
+ * subset (docs/API.md section 6) and back. Rules are built in the server's normalised form (parts in
  * FREQ, INTERVAL, BYDAY, BYMONTHDAY, UNTIL order, INTERVAL=1 left out, weekdays Monday first),
  * so a rule the picker builds compares equal to the one the server returns.
  */

@@ -1,5 +1,5 @@
 /**
- * Claim rules applied after any signature check (CONTRACT section 1), because the libraries
+ * Claim rules applied after any signature check (docs/API.md section 2), because the libraries
  * differ: jsonwebtoken accepts a token with no `exp` and one issued in the future, jose checks
  * `iat` only with maxTokenAge.
  */

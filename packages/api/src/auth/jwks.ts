@@ -4,7 +4,7 @@
  * never `none`, the key chosen by `kid`.
  *
  * The key store is ours, on jose's createLocalJWKSet, because jose's createRemoteJWKSet does
- * not fit the contract (stack notes T14): its cooldown only starts after a *successful* fetch,
+ * not fit our rules (panva/jose `src/jwks/remote.ts`, v6): its cooldown only starts after a *successful* fetch,
  * so while the issuer is down every unknown `kid` fetches again, and once the cache is stale it
  * refetches before every verification and throws even when the key is cached. Here at most one
  * fetch starts per cooldown window whatever its outcome, concurrent requests share it, it times
