@@ -6,6 +6,9 @@ import { defineConfig } from 'vitest/config';
  * the contract's one-second live-update bound is a timing claim.
  */
 export default defineConfig({
+  // The API's test support (a free port) is imported from its sources.
+  resolve: { conditions: ['@todo/source'] },
+  ssr: { resolve: { conditions: ['@todo/source'] } },
   test: {
     name: 'web-e2e',
     include: ['e2e/**/*.e2e.ts'],

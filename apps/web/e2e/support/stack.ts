@@ -7,10 +7,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+import { freePort } from '@todo/server/testing/ports';
 
 const webDir = fileURLToPath(new URL('../..', import.meta.url));
 const repoDir = join(webDir, '..', '..');
@@ -28,20 +29,6 @@ export interface Stack {
   /** Stops the API (its streams end, as on a deploy) and starts it again on the same data. */
   restartApi(): Promise<void>;
   stop(): Promise<void>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      probe.close(() => {
-        resolve(port);
-      });
-    });
-  });
 }
 
 function start(name: string, args: string[], cwd: string, env: Record<string, string>) {
