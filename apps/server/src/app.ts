@@ -13,7 +13,12 @@
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 
-import { createOpenApiDocument, type ChangeStreams, type TaskService, type TokenVerifier } from '@todo/api';
+import {
+  createOpenApiDocument,
+  type ChangeStreams,
+  type TaskService,
+  type TokenVerifier,
+} from '@todo/api';
 import express from 'express';
 import type { Store } from 'express-rate-limit';
 import type { Logger } from 'pino';

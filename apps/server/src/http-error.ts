@@ -45,7 +45,10 @@ export function restErrorBody(
 }
 
 /** 405 for a path that exists with other methods, with `Allow`. */
-export function methodNotAllowed(method: string | undefined, allowed: readonly string[]): HttpError {
+export function methodNotAllowed(
+  method: string | undefined,
+  allowed: readonly string[],
+): HttpError {
   const allow = allowed.join(', ');
   return new HttpError(
     405,

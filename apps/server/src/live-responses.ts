@@ -5,12 +5,7 @@
  */
 import type { ServerResponse } from 'node:http';
 
-import {
-  InvalidInputError,
-  PUBLIC_MESSAGES,
-  RETRY_AFTER_SECONDS,
-  toTRPCError,
-} from '@todo/api';
+import { InvalidInputError, PUBLIC_MESSAGES, RETRY_AFTER_SECONDS, toTRPCError } from '@todo/api';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 
 import { HttpError } from './http-error.js';

@@ -58,7 +58,10 @@ export function createRateLimiter(
     new Promise<void>((resolve, reject) => {
       void middleware(req as Request, res as Response, (error?: unknown) => {
         if (error === undefined) resolve();
-        else reject(error instanceof Error ? error : new Error('rate limiter failed', { cause: error }));
+        else
+          reject(
+            error instanceof Error ? error : new Error('rate limiter failed', { cause: error }),
+          );
       });
     });
 }

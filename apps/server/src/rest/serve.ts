@@ -95,7 +95,12 @@ export function restPath(deps: RestDependencies): RestPath {
     // eslint-disable-next-line @typescript-eslint/no-deprecated -- trpc-to-openapi fills `paths` but leaves `info.calls` empty
     responseMeta: ({ paths, errors, ctx, data }) => {
       if (errors.length > 0) {
-        return { headers: errorHeaders(errors.map((e) => e.code), true) };
+        return {
+          headers: errorHeaders(
+            errors.map((e) => e.code),
+            true,
+          ),
+        };
       }
       return successMeta(restMetaOf(paths?.[0]), ctx, data[0]);
     },

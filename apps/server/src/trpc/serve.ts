@@ -41,7 +41,14 @@ export function trpcPath(deps: TrpcDependencies): TrpcPath {
       deps.procedures.onProcedureError(error, req);
     },
     responseMeta: ({ errors }) =>
-      errors.length > 0 ? { headers: errorHeaders(errors.map((e) => e.code), true) } : {},
+      errors.length > 0
+        ? {
+            headers: errorHeaders(
+              errors.map((e) => e.code),
+              true,
+            ),
+          }
+        : {},
   });
 
   return async (req, res, path, search) => {

@@ -53,7 +53,9 @@ export function subscriptionCheck(streams: ChangeStreams, live: LiveResponses): 
         : undefined;
     const resume = lastEventId == null ? undefined : Cursor.safeParse(lastEventId);
     if (resume?.success === false) {
-      throw invalidInput([{ path: ['lastEventId'], message: resume.error.issues[0]?.message ?? '' }]);
+      throw invalidInput([
+        { path: ['lastEventId'], message: resume.error.issues[0]?.message ?? '' },
+      ]);
     }
     if (!streams.hasRoomFor(user.id)) {
       throw streamOpenError(new TooManyStreamsError(streams.perUser));
