@@ -289,23 +289,28 @@ describe('9.3 over REST: the SSE stream', () => {
     await alice.send('PATCH', `/tasks/${b.id}`, { json: { title: 'b2' } });
     await alice.send('PATCH', `/tasks/${a.id}`, { json: { title: 'a2' } });
 
-    for (const resumed of [
+    // Both open before the live change is made, so it can only come after their backlogs.
+    const resumed = [
       await events('', { 'Last-Event-ID': String(seen.seq) }),
       await events(`?since=${seen.seq}`),
-    ]) {
-      await resumed.waitFor((event) => isChange(event) && changeOf(event).id === a.id);
-      const backlog = resumed.events.filter(isChange).map(changeOf);
+    ];
+    const backlogs: Change[][] = [];
+    for (const stream of resumed) {
+      await stream.waitFor((event) => isChange(event) && changeOf(event).id === a.id);
+      const backlog = stream.events.filter(isChange).map(changeOf);
       expect(backlog.map((change) => change.id)).toEqual([b.id, a.id]);
       expect(backlog.map((change) => change.op === 'upsert' && change.task.title)).toEqual([
         'b2',
         'a2',
       ]);
-      const c = await create(`c ${resumed.events.length}`);
+      backlogs.push(backlog);
+    }
+    const c = await create('c');
+    for (const [i, stream] of resumed.entries()) {
       expect(
-        changeOf(await resumed.waitFor((event) => isChange(event) && changeOf(event).id === c.id))
+        changeOf(await stream.waitFor((event) => isChange(event) && changeOf(event).id === c.id))
           .seq,
-      ).toBeGreaterThan(backlog.at(-1)?.seq ?? 0);
-      resumed.close();
+      ).toBeGreaterThan(backlogs[i]?.at(-1)?.seq ?? 0);
     }
   });
 
