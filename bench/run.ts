@@ -26,6 +26,11 @@ import {
 } from './dataset.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+/** Processes start here: the bench package's own dependencies (tsx) resolve from it. */
+const benchDir = fileURLToPath(new URL('.', import.meta.url));
+/** `pnpm start`'s entry, and the same server with a statement count (bench/instrumented-server.ts). */
+const SERVER_MAIN = join(root, 'apps/server/dist/main.js');
+const INSTRUMENTED_SERVER = join(benchDir, 'dist/instrumented-server.js');
 const SMOKE = process.env.BENCH_SMOKE === '1';
 const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const DB_NAME = 'todo_bench';
@@ -86,7 +91,7 @@ async function startProcess(
   port: number,
 ): Promise<Running> {
   const child = spawn(process.execPath, args, {
-    cwd: root,
+    cwd: benchDir,
     env: { PATH: process.env.PATH ?? '', ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -363,19 +368,18 @@ async function main(): Promise<void> {
     BETTER_AUTH_SECRET: SECRET,
     LOG_LEVEL: 'warn',
     RATE_LIMIT_PER_MINUTE: '1000000',
-    DB_STATEMENT_STATS: 'true',
   };
   const server = await startProcess(
     'server',
     [
       ...SERVER_NODE_FLAGS,
       ...(CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF}`] : []),
-      'apps/server/dist/main.js',
+      INSTRUMENTED_SERVER,
     ],
     serverEnv,
     8201,
   );
-  const floor = await startProcess('floor', ['--import', 'tsx', 'bench/floor.ts'], serverEnv, 8202);
+  const floor = await startProcess('floor', ['--import', 'tsx', 'floor.ts'], serverEnv, 8202);
 
   const rows: Measurement[] = [];
   const workloads = (['list', 'get', 'create', 'toggle'] as const).filter(
@@ -515,7 +519,7 @@ async function main(): Promise<void> {
       '',
       `Last run: ${new Date().toISOString()} on ${cpus().length} cores (${cpus()[0]?.model ?? 'cpu'}), Node ${process.version}, PostgreSQL on 127.0.0.1.`,
       `Command: \`pnpm bench\` (${CONNECTIONS} connections, ${WARMUP_S} s warm-up, ${WINDOW_S} s timed window per row, tokens for ${TOKEN_USERS.length} users, ${SIZE.users} users × ${SIZE.tasksPerUser} tasks + one user with ${SIZE.bigUserTasks}).`,
-      'The floor is `bench/floor.ts`: raw node:http + postgres.js, the same SQL and the same HS256 check. SQL statements per request: the statements each process sent during the timed window (the server counts them in its db layer with `DB_STATEMENT_STATS=true` and prints the total on SIGUSR2; the floor counts its own), divided by the requests answered.',
+      'The floor is `bench/floor.ts`: raw node:http + postgres.js, the same SQL and the same HS256 check. SQL statements per request: the statements each process sent during the timed window (the server runs as `bench/instrumented-server.ts`: the production build of `startServer` with an `onQuery` counter, printed on SIGUSR2; the floor and the ceilings count their own), divided by the requests answered.',
       '',
       report,
       '',
@@ -574,7 +578,7 @@ interface CeilingRow {
 function startCeiling(env: Record<string, string>, variant: Ceiling): Promise<Running> {
   return startProcess(
     `ceiling ${variant}`,
-    [...SERVER_NODE_FLAGS, '--import', 'tsx', 'bench/ceilings.ts'],
+    [...SERVER_NODE_FLAGS, '--import', 'tsx', 'ceilings.ts'],
     { ...env, CEILING: variant },
     8210 + CEILINGS.indexOf(variant),
   );
@@ -680,7 +684,7 @@ async function measureEmbedded(): Promise<string> {
     await database.close();
     const server = await startProcess(
       'server (PGlite)',
-      [...SERVER_NODE_FLAGS, 'apps/server/dist/main.js'],
+      [...SERVER_NODE_FLAGS, SERVER_MAIN],
       {
         NODE_ENV: 'production',
         PGLITE_DIR: dir,
