@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 
-export type Param = string | number;
+type Param = string | number;
 
 /** What a floor request names: its user and task, the values it writes, its preconditions. */
 export interface FloorInput {
@@ -44,7 +44,7 @@ const PATCH_TITLE = (conditional: boolean) =>
   `with "change" as (${CHANGE_NUMBER}) update "tasks" set "title" = $3::varchar(200), "version" = case when ${titleChanged('$4')} then "tasks"."version" + 1 else "tasks"."version" end, "seq" = case when ${titleChanged('$5')} then ${NEXT_SEQ} else "tasks"."seq" end, "updated_at" = case when ${titleChanged('$6')} then greatest(now(), "tasks"."updated_at" + interval '1 millisecond') else "tasks"."updated_at" end where (${NEXT_SEQ} is not null and ("tasks"."id" = $7 and "tasks"."user_id" = $8)${conditional ? ' and "tasks"."version" = any($9::int[])' : ''} and ${GUARDED('"tasks"."completed"')}) ${RETURNING_CHANGED}`;
 
 /** As the server fingerprints a create (packages/api/src/conditions.ts): flat bodies only. */
-export function fingerprintOf(body: Readonly<Record<string, string>>): string {
+function fingerprintOf(body: Readonly<Record<string, string>>): string {
   const canonical = `{${Object.keys(body)
     .sort()
     .map((key) => `${JSON.stringify(key)}:${JSON.stringify(body[key])}`)

@@ -6,7 +6,7 @@ import type { Surface, Workload } from './workloads.js';
 export const CEILINGS = ['caller', 'express', 'openapi-adapter', 'trpc-adapter'] as const;
 export type Ceiling = (typeof CEILINGS)[number];
 /** The stack-alone rows each surface is held to: its own adapter, with nothing of ours on it. */
-export const STACK_OF = { rest: 'openapi-adapter', trpc: 'trpc-adapter' } as const;
+const STACK_OF = { rest: 'openapi-adapter', trpc: 'trpc-adapter' } as const;
 
 export interface CeilingRow {
   variant: Ceiling;
@@ -34,7 +34,7 @@ const STREAM_RSS_TARGET_MB = 300;
 
 const verdict = (ok: boolean) => (ok ? 'PASS' : 'MISS');
 
-export const rowOf = (rows: readonly Measurement[], workload: Workload, surface: Surface) =>
+const rowOf = (rows: readonly Measurement[], workload: Workload, surface: Surface) =>
   rows.find((r) => r.workload === workload && r.surface === surface);
 
 export function mainTable(rows: readonly Measurement[], rss: { server: number; floor: number }) {
