@@ -29,6 +29,8 @@ export interface StartOptions {
 }
 
 export interface StartedServer {
+  /** The port it listens on (the one the system chose, for PORT=0). */
+  readonly port: number;
   readonly logger: Logger;
   /**
    * Ends live streams, drains in-flight requests (up to the shutdown timeout), then closes
@@ -163,6 +165,7 @@ export async function startServer(
   }
 
   return {
+    port,
     logger,
     stop: (signal) => (stopping ??= stop(signal)),
   };
