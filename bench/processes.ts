@@ -26,7 +26,20 @@ export interface StartOptions {
   node?: string | undefined;
 }
 
+const answers = (url: string) =>
+  fetch(`${url}/health`).then(
+    (r) => r.ok,
+    () => false,
+  );
+
 export async function startProcess(options: StartOptions): Promise<Running> {
+  const url = `http://127.0.0.1:${options.port}`;
+  // Otherwise another run's process on the port would be measured as this one.
+  if (await answers(url)) {
+    throw new Error(
+      `${options.name}: port ${options.port} already answers (another bench running?)`,
+    );
+  }
   const child = spawn(options.node ?? process.execPath, options.args, {
     cwd: BENCH_DIR,
     env: {
@@ -45,16 +58,9 @@ export async function startProcess(options: StartOptions): Promise<Running> {
       counts.push(Number(match[1]));
   });
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const url = `http://127.0.0.1:${options.port}`;
   for (let i = 0; i < 300; i++) {
-    if (
-      await fetch(`${url}/health`).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      return { child, url, counts };
     if (child.exitCode !== null) break;
+    if (await answers(url)) return { child, url, counts };
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   // Never leave it behind holding the port.

@@ -10,7 +10,7 @@ import { writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 
-import { resetDataset, taskIdsOf, type DatasetSize } from './dataset.js';
+import { lockBenchRun, resetDataset, taskIdsOf, type DatasetSize } from './dataset.js';
 import { measureEmbedded } from './embedded.js';
 import { measure, medianOf, type LoadShape, type Measurement } from './measure.js';
 import { nodeOfLine } from './node-lines.js';
@@ -366,7 +366,16 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
+async function lockedMain(): Promise<void> {
+  const release = await lockBenchRun(ADMIN_URL);
+  try {
+    await main();
+  } finally {
+    await release();
+  }
+}
+
+lockedMain().catch((error: unknown) => {
   process.stderr.write(`bench FAILED: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);
 });

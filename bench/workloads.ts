@@ -175,7 +175,12 @@ export async function requestsFor(
   const targets = targetsOf(users, data.ids);
   const run = randomBytes(6).toString('hex');
   let counter = 0;
-  const extra = () => ({ key: `bench-${run}-${counter}`, title: `Renamed ${counter}`, version: 0 });
+  // Both unique across runs: every key is fresh, and every rename changes the title.
+  const extra = () => ({
+    key: `bench-${run}-${counter}`,
+    title: `Renamed ${run}-${counter}`,
+    version: 0,
+  });
 
   if (workload !== 'patch-if-match') {
     return {
@@ -197,7 +202,7 @@ export async function requestsFor(
       let target = targets[counter % targets.length];
       for (let tries = 0; target && inFlight.has(keyOf(target)) && tries < targets.length; tries++)
         target = targets[++counter % targets.length];
-      if (!target) throw new Error('no task free to patch');
+      if (!target || inFlight.has(keyOf(target))) throw new Error('no task free to patch');
       const key = keyOf(target);
       inFlight.add(key);
       writing.set(context, key);
