@@ -21,6 +21,8 @@ import {
   createInProcessBus,
   createTaskService,
   createTokenVerifier,
+  parseIdempotencyKey,
+  parseIfMatch,
 } from '@todo/api';
 import { createDatabase } from '@todo/db';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
@@ -56,7 +58,16 @@ async function contextFor(req: IncomingMessage) {
   const verified = header.startsWith('Bearer ')
     ? await verifier.verify(header.slice(7)).catch(() => null)
     : null;
-  return contextOf({ user: verified ? { id: verified.userId } : null });
+  // The preconditions the procedures read (If-Match, Idempotency-Key), as the server parses them.
+  const ifMatch = req.headers['if-match'];
+  const key = req.headers['idempotency-key'];
+  return contextOf({
+    user: verified ? { id: verified.userId } : null,
+    conditions: {
+      ifMatch: typeof ifMatch === 'string' ? parseIfMatch(ifMatch) : undefined,
+      idempotencyKey: typeof key === 'string' ? parseIdempotencyKey(key) : undefined,
+    },
+  });
 }
 
 /** GET /api/{user_id}/tasks/{id} through the procedure, without an HTTP adapter. */

@@ -13,7 +13,26 @@ export interface DatasetSize {
   bigUserTasks: number;
 }
 
-export function databaseUrl(adminUrl: string, name: string): string {
+/** Any fixed number: the advisory lock one run holds on the admin database for its whole run. */
+const RUN_LOCK = 7_390_221;
+
+/**
+ * One run at a time per PostgreSQL: the dataset is dropped and recreated by name, so a second run
+ * would pull it away from the first. Resolves with the release, or rejects when a run holds it.
+ */
+export async function lockBenchRun(adminUrl: string): Promise<() => Promise<void>> {
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => undefined });
+  const [row] = await admin<
+    { locked: boolean }[]
+  >`select pg_try_advisory_lock(${RUN_LOCK}) as locked`;
+  if (!row?.locked) {
+    await admin.end();
+    throw new Error('another benchmark run holds this PostgreSQL (its advisory lock is taken)');
+  }
+  return () => admin.end();
+}
+
+function databaseUrl(adminUrl: string, name: string): string {
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   return url.toString();

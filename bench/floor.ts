@@ -1,5 +1,5 @@
 /**
- * The floor: the same four operations as the API with the same SQL (as drizzle sends it) and
+ * The floor: the API's workloads with the same SQL (as drizzle sends it, see floor-sql.ts) and
  * the same HS256 check (jsonwebtoken, KeyObject made once), on raw node:http + postgres.js and
  * nothing else: no framework, no validation library. What the API's overhead is measured against.
  */
@@ -9,6 +9,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import jwt from 'jsonwebtoken';
 import postgres from 'postgres';
 
+import { FLOOR_SQL, type FloorInput, type FloorOperation } from './floor-sql.js';
 import { send } from './send.js';
 
 const url = process.env.DATABASE_URL ?? '';
@@ -16,37 +17,47 @@ const port = Number(process.env.PORT ?? 8100);
 const key = createSecretKey(Buffer.from(process.env.BETTER_AUTH_SECRET ?? '', 'utf8'));
 const sql = postgres(url, { max: 10, onnotice: () => undefined });
 
-/** Statements sent, printed on SIGUSR2 like the server's DB_STATEMENT_STATS (one per query call). */
+/** Statements sent, printed on SIGUSR2 as the benchmark's server prints its own. */
 let statements = 0;
 process.on('SIGUSR2', () => {
   process.stdout.write(`${JSON.stringify({ sqlStatements: statements })}\n`);
 });
-function query(text: string, params: (string | number | boolean | null)[]) {
+function query(operation: FloorOperation, input: FloorInput) {
   statements++;
-  return sql.unsafe<Row[]>(text, params, { prepare: true });
+  const statement = FLOOR_SQL[operation];
+  return sql.unsafe<Row[]>(statement.text, statement.params(input), { prepare: true });
 }
-
-const COLUMNS = '"id", "user_id", "title", "description", "completed", "created_at", "updated_at"';
-const LIST = `select ${COLUMNS} from "tasks" where "tasks"."user_id" = $1 order by "tasks"."created_at" desc, "tasks"."id" desc limit $2`;
-const GET = `select ${COLUMNS} from "tasks" where "tasks"."id" = $1 and "tasks"."user_id" = $2 limit $3`;
-const CREATE = `insert into "tasks" ("id", "user_id", "title", "description", "completed", "created_at", "updated_at") values (default, $1, $2, $3, $4, default, default) returning ${COLUMNS}`;
-const TOGGLE = `update "tasks" set "completed" = not "tasks"."completed", "updated_at" = now() where "tasks"."id" = $1 and "tasks"."user_id" = $2 returning ${COLUMNS}`;
 
 interface Row {
   id: number;
   user_id: string;
-  title: string;
-  description: string | null;
-  completed: boolean;
+  version: number;
+  seq: number;
   created_at: Date;
   updated_at: Date;
+  /** Whether an update changed the row (updates only). */
+  '?column?'?: boolean;
 }
 
-const toJson = (row: Row) => ({
-  ...row,
-  created_at: row.created_at.toISOString(),
-  updated_at: row.updated_at.toISOString(),
-});
+/** The task as the API answers it: no `seq`, dates as ISO strings. */
+function toJson(row: Row) {
+  const { seq: _seq, '?column?': _changed, ...task } = row;
+  return {
+    ...task,
+    created_at: row.created_at.toISOString(),
+    updated_at: row.updated_at.toISOString(),
+  };
+}
+
+/** A one-task answer with its ETag, as the API sends it. */
+function sendTask(res: ServerResponse, status: number, row: Row | undefined, missing: number) {
+  if (!row) {
+    send(res, missing, { code: missing === 412 ? 'PRECONDITION_FAILED' : 'NOT_FOUND' });
+    return;
+  }
+  res.setHeader('ETag', `"${row.version}"`);
+  send(res, status, toJson(row));
+}
 
 function subject(req: IncomingMessage): string | undefined {
   const header = req.headers.authorization ?? '';
@@ -85,28 +96,42 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
     return;
   }
   const id = match[2] === undefined ? undefined : Number(match[2]);
+  const input: FloorInput = { user, id: id ?? 0, title: '', key: '', body: {}, versions: [] };
   if (req.method === 'GET' && id === undefined) {
-    const rows = await query(LIST, [user, 50]);
+    const rows = await query('list', input);
     send(res, 200, rows.map(toJson));
     return;
   }
   if (req.method === 'POST' && id === undefined) {
     const body = JSON.parse(await readBody(req)) as { title: string };
-    const [row] = await query(CREATE, [user, body.title.trim(), null, false]);
-    send(res, 201, row && toJson(row));
+    const idempotencyKey = req.headers['idempotency-key'];
+    const title = body.title.trim();
+    const [row] =
+      typeof idempotencyKey === 'string'
+        ? await query('create-key', { ...input, title, key: idempotencyKey, body })
+        : await query('create', { ...input, title });
+    sendTask(res, 201, row, 500);
     return;
   }
   if (req.method === 'GET' && id !== undefined && !match[3]) {
-    const [row] = await query(GET, [id, user, 1]);
-    if (row) send(res, 200, toJson(row));
-    else send(res, 404, { code: 'NOT_FOUND', message: 'Task not found' });
+    const [row] = await query('get', input);
+    sendTask(res, 200, row, 404);
     return;
   }
   if (req.method === 'PATCH' && id !== undefined && match[3]) {
     await readBody(req);
-    const [row] = await query(TOGGLE, [id, user]);
-    if (row) send(res, 200, toJson(row));
-    else send(res, 404, { code: 'NOT_FOUND', message: 'Task not found' });
+    const [row] = await query('toggle', input);
+    sendTask(res, 200, row, 404);
+    return;
+  }
+  if (req.method === 'PATCH' && id !== undefined) {
+    const body = JSON.parse(await readBody(req)) as { title: string };
+    const title = body.title.trim();
+    const ifMatch = /^"(\d+)"$/.exec(req.headers['if-match'] ?? '');
+    const [row] = ifMatch
+      ? await query('patch-if-match', { ...input, title, versions: [Number(ifMatch[1])] })
+      : await query('patch', { ...input, title });
+    sendTask(res, 200, row, ifMatch ? 412 : 404);
     return;
   }
   send(res, 405, { code: 'METHOD_NOT_SUPPORTED', message: 'Method not allowed' });

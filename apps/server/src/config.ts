@@ -80,7 +80,6 @@ const EnvSchema = z.object({
   LOG_LEVEL: optional(z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` })),
   TRUST_PROXY: optional(integer(0, 10)),
   SHUTDOWN_TIMEOUT_MS: optional(integer(0, 600_000)),
-  DB_STATEMENT_STATS: optional(boolean),
 });
 
 export interface Config {
@@ -120,8 +119,6 @@ export interface Config {
   /** Proxy hops in front of us whose X-Forwarded-For is trusted (0: none; the per-IP limit stays honest). */
   readonly trustProxy: number;
   readonly shutdownTimeoutMs: number;
-  /** Count SQL statements sent and log the total on SIGUSR2 (the benchmark reads it). */
-  readonly statementStats: boolean;
 }
 
 export class ConfigError extends Error {
@@ -198,6 +195,5 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     logLevel: e.LOG_LEVEL ?? 'info',
     trustProxy: e.TRUST_PROXY ?? 0,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS ?? 10_000,
-    statementStats: e.DB_STATEMENT_STATS ?? false,
   });
 }

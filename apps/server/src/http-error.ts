@@ -70,7 +70,7 @@ function isClientError(error: unknown): boolean {
 }
 
 /** Anything thrown on the request path, as the error to answer (500 for what is not ours). */
-export function toHttpError(error: unknown): HttpError {
+function toHttpError(error: unknown): HttpError {
   if (error instanceof HttpError) return error;
   if (isClientError(error)) {
     return new HttpError(400, 'BAD_REQUEST', 'The request could not be read', { cause: error });
@@ -130,7 +130,7 @@ function trpcBody(req: IncomingMessage, error: HttpError): unknown {
   }));
 }
 
-export function sendHttpError(req: IncomingMessage, res: ServerResponse, error: HttpError): void {
+function sendHttpError(req: IncomingMessage, res: ServerResponse, error: HttpError): void {
   const body =
     surfaceOf(req) === 'trpc'
       ? trpcBody(req, error)

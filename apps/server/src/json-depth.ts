@@ -4,7 +4,7 @@
  * recursive step after parsing (a serialiser, a validator, a logger) then overflows the stack:
  * a 500 for a well-formed body. Bodies and tRPC's `input` are refused beyond MAX_JSON_DEPTH.
  */
-export const MAX_JSON_DEPTH = 32;
+const MAX_JSON_DEPTH = 32;
 
 export const TOO_DEEP_MESSAGE = `JSON nests deeper than ${MAX_JSON_DEPTH} levels`;
 

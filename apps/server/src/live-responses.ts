@@ -10,7 +10,7 @@ import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 
 import { HttpError } from './http-error.js';
 
-export type EndReason = 'token_expired' | 'shutdown';
+type EndReason = 'token_expired' | 'shutdown';
 
 export interface LiveResponses {
   /** Tracks `res` until it closes; `end` finishes it for `reason`. */

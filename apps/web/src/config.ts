@@ -18,7 +18,7 @@ export interface WebConfig {
 const DEV_SECRET = 'todo-web-dev-secret-not-for-production-0123456789';
 const MIN_SECRET_LENGTH = 32;
 
-export class ConfigError extends Error {
+class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
@@ -30,7 +30,7 @@ function origin(name: string, value: string): string {
 }
 
 /** A pure function of the environment: a frozen WebConfig, or a ConfigError naming the variable. */
-export function loadConfig(env: Readonly<Record<string, string | undefined>>): WebConfig {
+function loadConfig(env: Readonly<Record<string, string | undefined>>): WebConfig {
   const production = env.NODE_ENV === 'production';
   const secret = env.BETTER_AUTH_SECRET ?? (production ? undefined : DEV_SECRET);
   if (secret === undefined || secret.length < MIN_SECRET_LENGTH) {

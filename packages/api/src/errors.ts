@@ -105,7 +105,7 @@ function toPath(path: readonly PropertyKey[]): (string | number)[] {
 }
 
 /** zod issues as the contract's `{ path, message }`, one per unknown field. */
-export function toContractIssues(error: z.core.$ZodError): ContractIssue[] {
+function toContractIssues(error: z.core.$ZodError): ContractIssue[] {
   return error.issues.flatMap((issue): ContractIssue[] =>
     issue.code === 'unrecognized_keys'
       ? issue.keys.map((key) => ({ path: [...toPath(issue.path), key], message: 'Unknown field' }))

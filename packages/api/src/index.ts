@@ -30,7 +30,7 @@ export type {
 } from './tasks/service.js';
 export { restMetaOf, subscriptionPaths } from './rest-meta.js';
 export { createHs256Verifier } from './auth/hs256.js';
-export { createJwksVerifier, JWKS_ALGORITHMS, RemoteKeyStore } from './auth/jwks.js';
+export { createJwksVerifier, JWKS_ALGORITHMS } from './auth/jwks.js';
 export type { JwksOptions } from './auth/jwks.js';
 export { createTokenVerifier } from './auth/by-algorithm.js';
 export type { TokenVerifierOptions } from './auth/by-algorithm.js';

@@ -27,7 +27,7 @@ export interface MaintenanceReport {
   forgottenDeletions: number;
 }
 
-export const CHANGES_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
+const CHANGES_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
 
 /** Runs `step` until it handles fewer than `batch` rows; the total handled. */
 async function inBatches(batch: number, step: () => Promise<number>): Promise<number> {

@@ -11,6 +11,8 @@ import { createEmptyDatabase } from '../src/testing.js';
 const run = promisify(execFile);
 const fixture = fileURLToPath(new URL('./fixtures/migrate-at.ts', import.meta.url));
 const migrations = fileURLToPath(new URL('../drizzle', import.meta.url));
+/** The children start here: `--import tsx` resolves from this package, which declares tsx. */
+const packageDir = fileURLToPath(new URL('..', import.meta.url));
 let empty: Awaited<ReturnType<typeof createEmptyDatabase>>;
 let url: string;
 
@@ -27,7 +29,10 @@ describe('when two processes migrate the same empty PostgreSQL at the same insta
   it('then both succeed and the schema exists once', async () => {
     const startAt = String(Date.now() + 2_000);
     const children = [1, 2].map(() =>
-      run(process.execPath, ['--import', 'tsx', fixture, url, startAt], { timeout: 30_000 }),
+      run(process.execPath, ['--import', 'tsx', fixture, url, startAt], {
+        cwd: packageDir,
+        timeout: 30_000,
+      }),
     );
 
     const results = await Promise.allSettled(children);

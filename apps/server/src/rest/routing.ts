@@ -8,7 +8,7 @@ import { claimsOtherUser, PUBLIC_MESSAGES } from '@todo/api';
 
 import { HttpError, invalidInput, methodNotAllowed } from '../http-error.js';
 
-export interface OperationParams {
+interface OperationParams {
   /** Query parameter names, and which are integers (plain decimal over REST). */
   query: { name: string; integer: boolean }[];
   integerPathParams: string[];

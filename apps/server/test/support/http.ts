@@ -8,7 +8,7 @@ export interface Reply {
   text: string;
 }
 
-export interface SendOptions {
+interface SendOptions {
   /** Serialised with JSON.stringify and sent with `Content-Type: application/json`. */
   json?: unknown;
   /** Sent as it is, with no Content-Type unless `headers` names one. */

@@ -7,7 +7,7 @@ import type { Task } from '@todo/api';
 
 import { httpClient, type Reply } from './http.js';
 
-export interface Issue {
+interface Issue {
   path: (string | number)[];
   message: string;
 }
@@ -23,7 +23,7 @@ export interface Outcome<T> {
   headers: Headers;
 }
 
-export interface TagCount {
+interface TagCount {
   tag: string;
   count: number;
 }
@@ -65,7 +65,7 @@ function restOutcome<T>(reply: Reply): Outcome<T> {
   };
 }
 
-export function restSurface(baseUrl: string, user: string, token: string): Surface {
+function restSurface(baseUrl: string, user: string, token: string): Surface {
   const api = httpClient(`${baseUrl}/api/${encodeURIComponent(user)}`, token);
   const send = async <T>(
     method: string,
@@ -133,7 +133,7 @@ function trpcQuery(query: Query): Body {
   );
 }
 
-export function trpcSurface(baseUrl: string, user: string, token: string): Surface {
+function trpcSurface(baseUrl: string, user: string, token: string): Surface {
   const api = httpClient(`${baseUrl}/trpc`, token);
   const query = async <T>(path: string, input: Body) =>
     trpcOutcome<T>(

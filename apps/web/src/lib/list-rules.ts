@@ -10,7 +10,7 @@ export type ListQuery = Omit<ListTasksInput, 'user_id' | 'limit' | 'after'>;
 export type SortKey = NonNullable<ListQuery['sort']>;
 export type SortOrder = NonNullable<ListQuery['order']>;
 
-export const DEFAULT_ORDER: Record<SortKey, SortOrder> = {
+const DEFAULT_ORDER: Record<SortKey, SortOrder> = {
   created: 'desc',
   updated: 'desc',
   title: 'asc',
@@ -21,7 +21,7 @@ export const DEFAULT_ORDER: Record<SortKey, SortOrder> = {
 const PRIORITY_RANK: Record<TaskPriority, number> = { none: 0, low: 1, medium: 2, high: 3 };
 
 /** A tag as the server stores and matches it: trimmed, lower-cased. */
-export const normaliseTag = (tag: string): string => tag.trim().toLowerCase();
+const normaliseTag = (tag: string): string => tag.trim().toLowerCase();
 
 /** Whether the task is one the list would return for this query. */
 export function matches(task: Task, query: ListQuery): boolean {

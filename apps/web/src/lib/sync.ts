@@ -19,7 +19,7 @@ import {
 
 import { comparator, matches, type ListQuery } from './list-rules';
 
-export const PAGE_SIZE = 100;
+const PAGE_SIZE = 100;
 const FEED_PAGE = 500;
 /** Read the list without the stream when it has not connected by then (the API may be down). */
 const READ_WITHOUT_STREAM_MS = 2_000;

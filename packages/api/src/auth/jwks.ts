@@ -35,6 +35,8 @@ export interface JwksOptions extends ClaimRules {
   timeoutMs?: number | undefined;
   /** At most one fetch per this window (an unknown `kid` flood cannot hammer the issuer). Default 10 s. */
   cooldownMs?: number | undefined;
+  /** How the key set is fetched. Default: the global `fetch` (a test may wrap it to watch). */
+  fetch?: typeof fetch | undefined;
 }
 
 type KeyResolver = ReturnType<typeof createLocalJWKSet>;
@@ -45,18 +47,19 @@ function isKeySet(value: unknown): value is JSONWebKeySet {
   );
 }
 
-export class RemoteKeyStore {
+interface KeyStoreOptions {
+  url: string;
+  timeoutMs: number;
+  cooldownMs: number;
+  fetch: typeof fetch;
+}
+
+class RemoteKeyStore {
   private local: KeyResolver | undefined;
   private lastAttempt = Number.NEGATIVE_INFINITY;
   private pending: Promise<void> | undefined;
-  /** Key set fetches started so far (tests and the benchmark read it). */
-  fetches = 0;
 
-  constructor(
-    private readonly url: string,
-    private readonly timeoutMs: number,
-    private readonly cooldownMs: number,
-  ) {}
+  constructor(private readonly options: KeyStoreOptions) {}
 
   /** The key for a token's header; throws AuthError or KeySetUnavailableError. */
   async key(header: JWSHeaderParameters, token: FlattenedJWSInput): ReturnType<KeyResolver> {
@@ -76,13 +79,12 @@ export class RemoteKeyStore {
 
   private refresh(): Promise<void> {
     if (this.pending) return this.pending;
-    if (Date.now() - this.lastAttempt < this.cooldownMs) {
+    if (Date.now() - this.lastAttempt < this.options.cooldownMs) {
       return this.local
         ? Promise.resolve()
         : Promise.reject(new KeySetUnavailableError(new Error('key set fetch cooling down')));
     }
     this.lastAttempt = Date.now();
-    this.fetches++;
     this.pending = this.fetchKeySet().finally(() => {
       this.pending = undefined;
     });
@@ -90,11 +92,13 @@ export class RemoteKeyStore {
   }
 
   private async fetchKeySet(): Promise<void> {
+    // Called as a plain function: fetch may not be called as a method of another object.
+    const { fetch: get, url, timeoutMs } = this.options;
     let body: unknown;
     try {
-      const response = await fetch(this.url, {
+      const response = await get(url, {
         headers: { accept: 'application/json, application/jwk-set+json' },
-        signal: AbortSignal.timeout(this.timeoutMs),
+        signal: AbortSignal.timeout(timeoutMs),
       });
       if (!response.ok) throw new Error(`key set answered HTTP ${response.status}`);
       body = await response.json();
@@ -126,17 +130,15 @@ function reasonOf(error: unknown): unknown {
   return new AuthError('malformed');
 }
 
-export function createJwksVerifier(
-  options: JwksOptions,
-): TokenVerifier & { readonly store: RemoteKeyStore } {
-  const store = new RemoteKeyStore(
-    options.url,
-    options.timeoutMs ?? 3_000,
-    options.cooldownMs ?? 10_000,
-  );
+export function createJwksVerifier(options: JwksOptions): TokenVerifier {
+  const store = new RemoteKeyStore({
+    url: options.url,
+    timeoutMs: options.timeoutMs ?? 3_000,
+    cooldownMs: options.cooldownMs ?? 10_000,
+    fetch: options.fetch ?? fetch,
+  });
   const rules: ClaimRules = { issuer: options.issuer, audience: options.audience };
   return {
-    store,
     async verify(token: string): Promise<VerifiedToken> {
       try {
         const { payload } = await jwtVerify(token, (header, jws) => store.key(header, jws), {

@@ -4,8 +4,8 @@ import { z } from 'zod';
 import { positiveInteger } from '../contract/fields.js';
 import { TaskSchema, type Task } from '../tasks/model.js';
 
-export const CHANGES_LIMIT_MAX = 1000;
-export const CHANGES_LIMIT_DEFAULT = 500;
+const CHANGES_LIMIT_MAX = 1000;
+const CHANGES_LIMIT_DEFAULT = 500;
 
 const MESSAGES = {
   userId: 'user_id must be a non-empty string',

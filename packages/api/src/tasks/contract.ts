@@ -37,8 +37,8 @@ const MESSAGES = {
   idempotencyKey: 'idempotency_key must be 1 to 255 characters of A-Z a-z 0-9 . _ : -',
 } as const;
 
-export const LIST_LIMIT_MAX = 500;
-export const LIST_LIMIT_DEFAULT = 100;
+const LIST_LIMIT_MAX = 500;
+const LIST_LIMIT_DEFAULT = 100;
 
 const userId = z.string({ error: MESSAGES.userId }).min(1, { error: MESSAGES.userId });
 const taskId = positiveInteger(MESSAGES.id);

@@ -22,10 +22,10 @@ import {
 } from '../contract/fields.js';
 import { parseRecurrence } from './recurrence.js';
 
-export const TITLE_MAX = 200;
-export const DESCRIPTION_MAX = 1000;
-export const TAG_MAX = 40;
-export const TAGS_MAX = 20;
+const TITLE_MAX = 200;
+const DESCRIPTION_MAX = 1000;
+const TAG_MAX = 40;
+const TAGS_MAX = 20;
 
 export const MESSAGES = {
   title: 'Title must be a string of 1 to 200 characters after trimming',
@@ -105,7 +105,7 @@ const recurrence = z
   });
 
 /** What a PUT does with a field its body leaves out. */
-export type OnReplace = 'required' | 'clear' | 'keep';
+type OnReplace = 'required' | 'clear' | 'keep';
 
 interface FieldSpec<K extends WritableColumn> {
   /** Validates and normalises the field; its output is what the column stores. */

@@ -74,7 +74,7 @@ export interface Created {
 }
 
 /** An idempotent create: the key, and what identifies the request (see fingerprintOf). */
-export type IdempotentRequest = IdempotencyClaim;
+type IdempotentRequest = IdempotencyClaim;
 
 /**
  * Every operation scoped to `userId`; a task that is not the user's is NotFoundError.

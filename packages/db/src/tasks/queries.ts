@@ -227,7 +227,7 @@ const listStatement = statementFamily((db, shape: ListShape) => {
   return { kind: 'after' as const, paged };
 });
 
-export function listShape(options: ListTasksOptions): ListShape {
+function listShape(options: ListTasksOptions): ListShape {
   return {
     sort: options.sort,
     order: options.order,

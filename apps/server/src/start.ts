@@ -1,0 +1,172 @@
+/**
+ * The server from a loaded configuration: database, migrations, listen, and the graceful stop.
+ * main.ts (the CLI) reads the environment and handles signals around it; the benchmark starts
+ * the same function with its own observers (`onQuery`) instead of hooks in production code.
+ */
+import { createServer } from 'node:http';
+
+import {
+  createChangeStreams,
+  createInProcessBus,
+  createPostgresBus,
+  createTaskService,
+  createTokenVerifier,
+  startMaintenance,
+} from '@todo/api';
+import { createDatabase, type DatabaseOptions } from '@todo/db';
+import { pino, type Logger } from 'pino';
+
+import { createApp } from './app.js';
+import type { Config } from './config.js';
+import { createLiveResponses } from './live-responses.js';
+import { logSafeError } from './log-safe-error.js';
+import { createRateLimitStore } from './rate-limit-store.js';
+import { drain } from './shutdown.js';
+
+export interface StartOptions {
+  /** Called once per SQL statement the database layer sends (observability, the benchmark). */
+  onQuery?: DatabaseOptions['onQuery'];
+}
+
+export interface StartedServer {
+  /** The port it listens on (the one the system chose, for PORT=0). */
+  readonly port: number;
+  readonly logger: Logger;
+  /**
+   * Ends live streams, drains in-flight requests (up to the shutdown timeout), then closes
+   * every resource. Calling it again returns the same promise.
+   */
+  stop(signal: string): Promise<void>;
+}
+
+/** The server could not listen (the port is taken, say): logged, and what was opened is closed. */
+export class ListenError extends Error {
+  override readonly name = 'ListenError';
+}
+
+/** Starts serving; rejects with ListenError when it cannot listen. */
+export async function startServer(
+  config: Config,
+  options: StartOptions = {},
+): Promise<StartedServer> {
+  const logger = pino({ level: config.logLevel });
+
+  if (config.auth.usingDevSecret) {
+    logger.warn(
+      'BETTER_AUTH_SECRET is not set: tokens are checked against the fixed DEVELOPMENT secret. ' +
+        'Anyone can mint tokens for it. Set BETTER_AUTH_SECRET before exposing this server.',
+    );
+  }
+
+  const database = await createDatabase({
+    url: config.database.url,
+    directUrl: config.database.listenUrl,
+    dataDir: config.database.pgliteDir,
+    poolMax: config.database.poolMax,
+    prepare: config.database.prepare,
+    onQuery: options.onQuery,
+  });
+  await database.migrate();
+  const maintenance = startMaintenance({
+    db: database.db,
+    changesRetentionMs: config.changes.retentionMs,
+    onError: (error) => {
+      logger.warn({ error: logSafeError(error) }, 'maintenance run failed; the next run retries');
+    },
+  });
+
+  // Change notices between processes: LISTEN/NOTIFY on PostgreSQL (a direct connection), within
+  // this one process on PGlite.
+  const bus = config.database.listenUrl
+    ? await createPostgresBus({
+        url: config.database.listenUrl,
+        onError: (error) => {
+          logger.warn({ error: logSafeError(error) }, 'change notice not sent');
+        },
+      })
+    : createInProcessBus();
+  const tasks = createTaskService(database.db, { bus });
+  const streams = createChangeStreams({
+    bus,
+    feed: tasks.feed,
+    streamsPerUser: config.changes.streamsPerUser,
+    onError: (error) => {
+      logger.warn({ error: logSafeError(error) }, 'live streams could not read changes; retrying');
+    },
+  });
+  const live = createLiveResponses();
+  const rateLimits = createRateLimitStore(config.redisUrl, logger);
+
+  const app = createApp({
+    config,
+    tasks,
+    streams,
+    live,
+    rateLimitStore: rateLimits.store,
+    verifier: createTokenVerifier({
+      secret: config.auth.secret,
+      jwks: config.auth.jwksUrl ? { url: config.auth.jwksUrl } : undefined,
+      issuer: config.auth.issuer,
+      audience: config.auth.audience,
+    }),
+    ping: () => database.ping(),
+    logger,
+  });
+
+  const server = createServer(app);
+
+  async function closeResources(): Promise<void> {
+    await maintenance.stop();
+    await rateLimits.close();
+    await bus.close();
+    await database.close();
+  }
+
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.host ?? '0.0.0.0', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    logger.fatal({ error: message }, 'could not listen');
+    streams.close();
+    await closeResources();
+    throw new ListenError(message, { cause: error });
+  }
+
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const base = `http://localhost:${port}`;
+  logger.info(
+    {
+      database:
+        database.driver === 'pglite' ? `PGlite in ${config.database.pgliteDir}` : 'PostgreSQL',
+      rest: `${base}/api`,
+      trpc: `${base}/trpc`,
+      docs: `${base}/docs`,
+      openapi: `${base}/openapi.json`,
+    },
+    `Todo API listening on ${base} (REST ${base}/api, tRPC ${base}/trpc, docs ${base}/docs)`,
+  );
+
+  let stopping: Promise<void> | undefined;
+  async function stop(signal: string): Promise<void> {
+    logger.info({ signal }, 'shutting down: draining in-flight requests');
+    // Live streams end first: they would otherwise hold the drain until its deadline.
+    live.closeAll();
+    streams.close();
+    const clean = await drain(server, config.shutdownTimeoutMs);
+    await closeResources();
+    logger.info({ clean }, 'stopped');
+  }
+
+  return {
+    port,
+    logger,
+    stop: (signal) => (stopping ??= stop(signal)),
+  };
+}
