@@ -1,5 +1,6 @@
 /** The processes a run measures: start one and wait for /health, read its CPU time and memory. */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
@@ -7,8 +8,19 @@ import { fileURLToPath } from 'node:url';
 export const BENCH_DIR = fileURLToPath(new URL('.', import.meta.url));
 export const ROOT_DIR = fileURLToPath(new URL('..', import.meta.url));
 
-/** As apps/server's `start` script runs it; every measured process runs with the same flags. */
-export const SERVER_NODE_FLAGS = ['--enable-source-maps', '--max-old-space-size=128'];
+/**
+ * The node flags of apps/server's `start` script, read from it (so they cannot drift): every
+ * measured process runs with the same flags.
+ */
+function startFlags(): string[] {
+  const manifest = JSON.parse(
+    readFileSync(new URL('../apps/server/package.json', import.meta.url), 'utf8'),
+  ) as { scripts?: { start?: string } };
+  const words = (manifest.scripts?.start ?? '').split(/\s+/);
+  if (words[0] !== 'node') throw new Error('apps/server start script does not run node');
+  return words.filter((word) => word.startsWith('--'));
+}
+export const SERVER_NODE_FLAGS = startFlags();
 
 export interface Running {
   child: ChildProcess;
