@@ -1,9 +1,10 @@
 /**
  * Where the server's time goes: the API's real procedures (zod input and output schemas, the
- * owner middleware, the drizzle store, the token verifier the server uses, its cache included)
- * behind one layer of the stack at a time and nothing else: no logging, no headers, no rate
- * limit, no error bodies, no checks of ours. Each variant's CPU per request bounds what the full
- * server can reach with that layer in it. CEILING picks the variant:
+ * owner middleware, the drizzle store, the token verifier the server uses, its cache included,
+ * the server's LISTEN/NOTIFY change bus) behind one layer of the stack at a time and nothing
+ * else: no logging, no headers, no rate limit, no error bodies, no checks of ours. Each
+ * variant's CPU per request bounds what the full server can reach with that layer in it.
+ * CEILING picks the variant:
  *
  * - `caller`: raw node:http, get-one called through tRPC's server-side caller;
  * - `express`: the same handler behind a bare Express 5 app;
@@ -18,7 +19,7 @@ import {
   appRouter,
   createChangeStreams,
   createContextFactory,
-  createInProcessBus,
+  createPostgresBus,
   createTaskService,
   createTokenVerifier,
   parseIdempotencyKey,
@@ -46,7 +47,9 @@ process.on('SIGUSR2', () => {
 const verifier = createTokenVerifier({ secret: process.env.BETTER_AUTH_SECRET ?? '' });
 /** As the server's (apps/server/src/body.ts). */
 const BODY_LIMIT_BYTES = 64 * 1024;
-const bus = createInProcessBus();
+// The bus the server uses on PostgreSQL: each write's change notice goes out as NOTIFY and comes
+// back on the LISTEN connection, as it does in the server (same code, same settings).
+const bus = await createPostgresBus({ url: process.env.DATABASE_URL ?? '' });
 const tasks = createTaskService(database.db, { bus });
 const contextOf = createContextFactory({
   tasks,
@@ -131,5 +134,5 @@ const server = createServer((req, res) => {
 server.listen(Number(process.env.PORT ?? 8300), '127.0.0.1');
 process.on('SIGTERM', () => {
   server.close();
-  void database.close();
+  void bus.close().then(() => database.close());
 });

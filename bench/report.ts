@@ -87,7 +87,7 @@ export function variantVerdicts(rows: readonly Measurement[]): string[] {
 }
 
 export const CEILING_NOTE =
-  "`bench/ceilings.ts` serves the API's real procedures (zod schemas, owner middleware, drizzle store, the server's token verifier and its cache) behind one layer of the stack at a time and nothing else: no logging, headers, CORS, rate limit, routing checks, body rules or error bodies of ours (it reads If-Match and Idempotency-Key into the context, which the procedures need). `caller` and `express` serve get-one only; the two adapters serve every workload with the options the server gives them. Throughput follows CPU per request: each process saturates one core. Targets: the server's CPU per request at most 1.3x its adapter alone, p99 at most 2x.";
+  "`bench/ceilings.ts` serves the API's real procedures (zod schemas, owner middleware, drizzle store, the server's token verifier and its cache, the server's change bus: each write's NOTIFY goes out and comes back on the LISTEN connection) behind one layer of the stack at a time and nothing else: no logging, headers, CORS, rate limit, routing checks, body rules or error bodies of ours (it reads If-Match and Idempotency-Key into the context, which the procedures need). `caller` and `express` serve get-one only; the two adapters serve every workload with the options the server gives them. Throughput follows CPU per request: each process saturates one core. Targets: the server's CPU per request at most 1.3x its adapter alone, p99 at most 2x.";
 
 const ceilingOf = (ceilings: readonly CeilingRow[], variant: Ceiling, workload: Workload) =>
   ceilings.find((c) => c.variant === variant && c.row.workload === workload)?.row;
