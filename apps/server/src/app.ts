@@ -133,7 +133,7 @@ export function createApp(deps: AppDependencies): RequestListener {
       if (restPathBelow !== undefined) {
         rest(req, res, restPathBelow, search).catch(fail(req, res));
       } else if (trpcPathBelow !== undefined) {
-        trpc(req, res, trpcPathBelow, search).catch(fail(req, res));
+        trpc(req, res, search).catch(fail(req, res));
       } else {
         others(req, res);
       }

@@ -2,6 +2,8 @@
  * Section 9 in one process: change numbers, the changes feed (REST and tRPC), and live streams
  * (REST SSE and the tRPC subscription), on whichever database the run is configured for.
  */
+import { request } from 'node:http';
+
 import { startMaintenance, type Change, type ChangesAnswer, type Task } from '@todo/api';
 import { changeCounters, changeHorizons, idempotencyKeys, taskTombstones, tasks } from '@todo/db';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -455,6 +457,35 @@ describe('9.3 over tRPC: the onChange subscription', () => {
     expect(JSON.parse(refused.text)).toMatchObject({
       error: { data: { code: 'TOO_MANY_REQUESTS' } },
     });
+  });
+
+  it('when the subscription’s path is spelled another way tRPC accepts (trailing slash, percent-encoded, dot segments), then the same 403 before the stream opens', async () => {
+    const input = encodeURIComponent(JSON.stringify({ user_id: 'bob' }));
+    const spellings = ['/trpc/tasks.onChange/', '/trpc/tasks%2EonChange'];
+    const answers = [];
+    for (const spelling of spellings) {
+      const stream = await openSse(`${server.url}${spelling}?input=${input}`, { token });
+      open.push(stream);
+      answers.push(stream.status);
+    }
+    // fetch resolves dot segments before sending: this one goes out as written.
+    const dotted = await new Promise<number>((resolve, reject) => {
+      const { hostname, port } = new URL(server.url);
+      const req = request({
+        hostname,
+        port,
+        path: `/trpc/x/../tasks.onChange?input=${input}`,
+        headers: { Authorization: `Bearer ${token}`, Accept: 'text/event-stream' },
+      });
+      req.on('response', (res) => {
+        res.destroy();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+
+    expect([...answers, dotted]).toEqual([403, 403, 403]);
   });
 
   it('when lastEventId is not a cursor, then 400 before the stream opens, in tRPC’s envelope', async () => {

@@ -8,12 +8,11 @@ import type { ServerResponse } from 'node:http';
 import { appRouter, errorHeaders, type TokenVerifier } from '@todo/api';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 
-import { authenticate, authFailure } from '../auth-state.js';
+import { admit } from '../auth-state.js';
 import { BODY_LIMIT_BYTES, readTrpcBody, type ParsedRequest } from '../body.js';
 import { TRPC_MOUNT } from '../http-error.js';
 import type { Procedures } from '../procedures.js';
 import type { RateLimiter } from '../rate-limit.js';
-import { stateOf } from '../request-state.js';
 import type { SubscriptionCheck } from './subscriptions.js';
 
 export interface TrpcDependencies {
@@ -23,13 +22,8 @@ export interface TrpcDependencies {
   checkSubscription: SubscriptionCheck;
 }
 
-/** Serves `req` (its path below /trpc and its query given apart); rejects with the error to answer. */
-export type TrpcPath = (
-  req: ParsedRequest,
-  res: ServerResponse,
-  path: string,
-  search: string,
-) => Promise<void>;
+/** Serves `req` (its query given apart); rejects with the error to answer. */
+export type TrpcPath = (req: ParsedRequest, res: ServerResponse, search: string) => Promise<void>;
 
 export function trpcPath(deps: TrpcDependencies): TrpcPath {
   const handler = createHTTPHandler({
@@ -51,13 +45,10 @@ export function trpcPath(deps: TrpcDependencies): TrpcPath {
         : {},
   });
 
-  return async (req, res, path, search) => {
-    const state = stateOf(req);
-    state.auth = await authenticate(req, deps.verifier);
-    await deps.limiter(req, res);
-    if (state.auth.kind !== 'valid') throw authFailure(state.auth);
+  return async (req, res, search) => {
+    const user = await admit(req, res, deps.verifier, deps.limiter);
     await readTrpcBody(req, search);
-    deps.checkSubscription(req, res, path, search, state.auth.user);
+    if (deps.checkSubscription(req, res, search, user) === 'gone') return;
     handler(req, res);
   };
 }

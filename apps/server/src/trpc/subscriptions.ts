@@ -18,7 +18,7 @@ import {
   type ChangeStreams,
 } from '@todo/api';
 
-import { HttpError, invalidInput } from '../http-error.js';
+import { HttpError, invalidInput, TRPC_MOUNT } from '../http-error.js';
 import { streamOpenError, type LiveResponses } from '../live-responses.js';
 
 function parsedInput(search: string): unknown {
@@ -31,18 +31,37 @@ function parsedInput(search: string): unknown {
   }
 }
 
+const trimSlashes = (path: string) => path.replace(/^\//, '').replace(/\/$/, '');
+const MOUNT = trimSlashes(TRPC_MOUNT);
+
+/**
+ * The procedure path tRPC's adapter resolves for `url`, computed the way it does (the WHATWG URL
+ * path, dot segments resolved; slashes trimmed; the mount cut off; percent-decoded), so that
+ * `/trpc/tasks.onChange/`, `/trpc/tasks%2EonChange` or `/trpc/x/../tasks.onChange` meet the
+ * same checks as `/trpc/tasks.onChange`. Undefined where tRPC refuses the URL itself (400).
+ */
+export function procedurePathOf(url: string): string | undefined {
+  try {
+    const { pathname } = new URL(url, 'http://localhost');
+    return decodeURIComponent(trimSlashes(trimSlashes(pathname).slice(MOUNT.length)));
+  } catch {
+    return undefined;
+  }
+}
+
 export type SubscriptionCheck = (
   req: IncomingMessage,
   res: ServerResponse,
-  path: string,
   search: string,
   user: AuthUser,
-) => void;
+) => 'serve' | 'gone';
 
 export function subscriptionCheck(streams: ChangeStreams, live: LiveResponses): SubscriptionCheck {
-  const paths = new Set([...subscriptionPaths()].map((path) => `/${path}`));
-  return (req, res, path, search, user) => {
-    if (req.method !== 'GET' || !paths.has(path)) return;
+  const paths = subscriptionPaths();
+  return (req, res, search, user) => {
+    if (req.method !== 'GET') return 'serve';
+    const path = procedurePathOf(req.url ?? '');
+    if (path === undefined || !paths.has(path)) return 'serve';
     const input = parsedInput(search);
     if (claimsOtherUser(input, user.id)) {
       throw new HttpError(403, 'FORBIDDEN', PUBLIC_MESSAGES.forbidden);
@@ -60,6 +79,9 @@ export function subscriptionCheck(streams: ChangeStreams, live: LiveResponses): 
     if (!streams.hasRoomFor(user.id)) {
       throw streamOpenError(new TooManyStreamsError(streams.perUser));
     }
+    // The client left while the checks awaited: no stream to start.
+    if (res.destroyed) return 'gone';
     live.track(res, user.expiresAt, () => res.destroy());
+    return 'serve';
   };
 }
