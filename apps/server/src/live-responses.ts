@@ -27,6 +27,8 @@ export function createLiveResponses(): LiveResponses {
   const live = new Map<ServerResponse, (reason: EndReason) => void>();
   return {
     track(res, expiresAt, end) {
+      // Already gone: its close has come and gone, and nothing is left to end.
+      if (res.destroyed) return;
       let timer: NodeJS.Timeout | undefined;
       const arm = () => {
         if (expiresAt === undefined) return;

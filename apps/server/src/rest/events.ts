@@ -27,9 +27,12 @@ function format(event: StreamEvent): string {
     : `id: ${event.cursor}\nevent: reset\ndata: ${JSON.stringify({ cursor: event.cursor })}\n\n`;
 }
 
+/** The response is over: ended by us or closed by the client. */
+const over = (res: ServerResponse) => res.writableEnded || res.destroyed;
+
 /** Writes `text`, waiting while the client is slow to read (or until it is gone). */
 async function write(res: ServerResponse, text: string): Promise<void> {
-  if (res.write(text)) return;
+  if (over(res) || res.write(text)) return;
   await new Promise<void>((resolve) => {
     const done = () => {
       res.off('drain', done);
@@ -76,24 +79,32 @@ export async function serveEvents(
     }
     throw streamOpenError(error);
   }
+  // The client left while the stream was opening: its close has come and gone.
+  if (over(res)) {
+    stream.close();
+    return;
+  }
   res.statusCode = 200;
   res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
   res.setHeader('Cache-Control', 'no-cache, no-transform');
   res.setHeader('X-Accel-Buffering', 'no');
   res.flushHeaders();
-  const ping = setInterval(() => res.write(': ping\n\n'), PING_MS);
+  const ping = setInterval(() => {
+    if (!over(res)) res.write(': ping\n\n');
+  }, PING_MS);
   ping.unref();
-  res.once('close', () => {
+  const finish = () => {
     clearInterval(ping);
     stream.close();
-  });
+  };
+  res.once('close', finish);
   live.track(res, user.expiresAt, (reason) => {
-    stream.close();
+    finish();
     res.end(`event: end\ndata: ${JSON.stringify({ reason })}\n\n`);
   });
   await write(res, ': connected\n\n');
   for await (const event of stream) {
-    if (res.writableEnded || res.destroyed) break;
+    if (over(res)) break;
     await write(res, format(event));
   }
   clearInterval(ping);
