@@ -1,7 +1,8 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 
 import {
   AuthError,
+  KeySetUnavailableError,
   errorHeaders,
   PUBLIC_MESSAGES,
   type AuthUser,
@@ -9,6 +10,8 @@ import {
 } from '@todo/api';
 
 import { HttpError } from './http-error.js';
+import type { RateLimiter } from './rate-limit.js';
+import { stateOf } from './request-state.js';
 
 export type AuthState =
   | { kind: 'none' }
@@ -48,7 +51,9 @@ export async function authenticate(
       user: { id: verified.userId, expiresAt: typeof exp === 'number' ? exp * 1000 : undefined },
     };
   } catch (error) {
-    return error instanceof AuthError ? { kind: 'invalid' } : { kind: 'unavailable', cause: error };
+    if (error instanceof AuthError) return { kind: 'invalid' };
+    if (error instanceof KeySetUnavailableError) return { kind: 'unavailable', cause: error };
+    throw error; // a fault of ours: answered as any other crash (500, nothing leaked)
   }
 }
 
@@ -63,4 +68,22 @@ export function authFailure(state: Exclude<AuthState, { kind: 'valid' }>): HttpE
   return new HttpError(401, 'UNAUTHORIZED', PUBLIC_MESSAGES.unauthorized, {
     headers: errorHeaders(['UNAUTHORIZED'], state.kind === 'invalid'),
   });
+}
+
+/**
+ * The first steps of /api and /trpc, in the contract's order of errors: the token's verdict
+ * (kept in the request's state: the limiter keys on its user), the rate limit (429), then 401
+ * or 503. Resolves with the request's user.
+ */
+export async function admit(
+  req: IncomingMessage,
+  res: ServerResponse,
+  verifier: TokenVerifier,
+  limiter: RateLimiter,
+): Promise<AuthUser> {
+  const state = stateOf(req);
+  state.auth = await authenticate(req, verifier);
+  await limiter(req, res);
+  if (state.auth.kind !== 'valid') throw authFailure(state.auth);
+  return state.auth.user;
 }

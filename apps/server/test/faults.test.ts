@@ -57,6 +57,36 @@ describe('when a store operation crashes with driver text', () => {
   });
 });
 
+describe('when the token verifier crashes (a fault of ours, not a bad token or a key set out of reach)', () => {
+  let server: TestServer;
+  let alice: HttpClient;
+  const crash = 'TypeError: cannot read properties of undefined (reading kid) at verify';
+
+  beforeAll(async () => {
+    server = await startTestServer({
+      verifier: { verify: () => Promise.reject(new TypeError(crash)) },
+    });
+    alice = httpClient(server.url, aliceToken);
+  });
+
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('then REST and tRPC answer a generic 500, not 503 "unavailable", and leak nothing', async () => {
+    const input = encodeURIComponent(JSON.stringify({ user_id: 'alice' }));
+    const rest = await alice.send('GET', '/api/alice/tasks');
+    const trpc = await alice.send('GET', `/trpc/tasks.list?input=${input}`);
+
+    expect([rest.status, trpc.status]).toEqual([500, 500]);
+    expect(rest.body).toEqual({ code: 'INTERNAL_SERVER_ERROR', message: 'Internal server error' });
+    expect(trpc.body).toMatchObject({
+      error: { message: 'Internal server error', data: { code: 'INTERNAL_SERVER_ERROR' } },
+    });
+    expect(`${rest.text}${trpc.text}`).not.toMatch(/TypeError|kid|verify/);
+  });
+});
+
 describe('when the log level is warn', () => {
   let server: TestServer;
   let alice: HttpClient;
