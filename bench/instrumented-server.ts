@@ -16,7 +16,13 @@ process.on('SIGUSR2', () => {
   process.stdout.write(`${JSON.stringify({ sqlStatements: statements })}\n`);
 });
 const stop = (signal: NodeJS.Signals) => {
-  void server.stop(signal).then(() => process.exit(0));
+  server.stop(signal).then(
+    () => process.exit(0),
+    (error: unknown) => {
+      process.stderr.write(`shutdown failed: ${String(error)}\n`);
+      process.exit(1);
+    },
+  );
 };
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);

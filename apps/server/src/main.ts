@@ -1,5 +1,6 @@
 /** The server process: configuration from the environment, start, and shutdown on signals. */
 import { ConfigError, loadConfigFromEnvironment, type Config } from './config.js';
+import { logSafeError } from './log-safe-error.js';
 import { ListenError, startServer, type StartedServer } from './start.js';
 
 function readConfig(): Config {
@@ -26,7 +27,13 @@ async function start(config: Config): Promise<StartedServer> {
 
 const server = await start(readConfig());
 const stop = (signal: NodeJS.Signals) => {
-  void server.stop(signal).then(() => process.exit(0));
+  server.stop(signal).then(
+    () => process.exit(0),
+    (error: unknown) => {
+      server.logger.fatal({ error: logSafeError(error) }, 'shutdown failed');
+      process.exit(1);
+    },
+  );
 };
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);

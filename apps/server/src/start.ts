@@ -12,15 +12,17 @@ import {
   createTaskService,
   createTokenVerifier,
   startMaintenance,
+  type EventBus,
+  type TaskService,
 } from '@todo/api';
-import { createDatabase, type DatabaseOptions } from '@todo/db';
+import { createDatabase, type Database, type DatabaseOptions } from '@todo/db';
 import { pino, type Logger } from 'pino';
 
 import { createApp } from './app.js';
 import type { Config } from './config.js';
 import { createLiveResponses } from './live-responses.js';
 import { logSafeError } from './log-safe-error.js';
-import { createRateLimitStore } from './rate-limit-store.js';
+import { createRateLimitStore, type RateLimitStore } from './rate-limit-store.js';
 import { drain } from './shutdown.js';
 
 export interface StartOptions {
@@ -44,6 +46,71 @@ export class ListenError extends Error {
   override readonly name = 'ListenError';
 }
 
+/** Something start-up opened, and how to close it. */
+interface Opened {
+  name: string;
+  close: () => Promise<void>;
+}
+
+/** Closes what is open, last opened first; one that fails is logged and the others still close. */
+async function closeAll(opened: Opened[], logger: Logger): Promise<void> {
+  for (const { name, close } of opened.splice(0).reverse()) {
+    try {
+      await close();
+    } catch (error) {
+      logger.warn({ error: logSafeError(error) }, `${name} did not close cleanly`);
+    }
+  }
+}
+
+interface Resources {
+  database: Database;
+  bus: EventBus;
+  tasks: TaskService;
+  rateLimits: RateLimitStore;
+}
+
+/** Database (migrated), maintenance, change bus, rate-limit store: each in `opened` once open. */
+async function openResources(
+  config: Config,
+  options: StartOptions,
+  logger: Logger,
+  opened: Opened[],
+): Promise<Resources> {
+  const database = await createDatabase({
+    url: config.database.url,
+    directUrl: config.database.listenUrl,
+    dataDir: config.database.pgliteDir,
+    poolMax: config.database.poolMax,
+    prepare: config.database.prepare,
+    onQuery: options.onQuery,
+  });
+  opened.push({ name: 'database', close: () => database.close() });
+  await database.migrate();
+  const maintenance = startMaintenance({
+    db: database.db,
+    changesRetentionMs: config.changes.retentionMs,
+    onError: (error) => {
+      logger.warn({ error: logSafeError(error) }, 'maintenance run failed; the next run retries');
+    },
+  });
+  opened.push({ name: 'maintenance', close: () => maintenance.stop() });
+  // Change notices between processes: LISTEN/NOTIFY on PostgreSQL (a direct connection), within
+  // this one process on PGlite.
+  const bus = config.database.listenUrl
+    ? await createPostgresBus({
+        url: config.database.listenUrl,
+        onError: (error) => {
+          logger.warn({ error: logSafeError(error) }, 'change notice not sent');
+        },
+      })
+    : createInProcessBus();
+  opened.push({ name: 'change bus', close: () => bus.close() });
+  const rateLimits = createRateLimitStore(config.redisUrl, logger);
+  opened.push({ name: 'rate-limit store', close: () => rateLimits.close() });
+  return { database, bus, tasks: createTaskService(database.db, { bus }), rateLimits };
+}
+
 /** Starts serving; rejects with ListenError when it cannot listen. */
 export async function startServer(
   config: Config,
@@ -58,36 +125,18 @@ export async function startServer(
     );
   }
 
-  const database = await createDatabase({
-    url: config.database.url,
-    directUrl: config.database.listenUrl,
-    dataDir: config.database.pgliteDir,
-    poolMax: config.database.poolMax,
-    prepare: config.database.prepare,
-    onQuery: options.onQuery,
-  });
-  await database.migrate();
-  const maintenance = startMaintenance({
-    db: database.db,
-    changesRetentionMs: config.changes.retentionMs,
-    onError: (error) => {
-      logger.warn({ error: logSafeError(error) }, 'maintenance run failed; the next run retries');
-    },
-  });
-
-  // Change notices between processes: LISTEN/NOTIFY on PostgreSQL (a direct connection), within
-  // this one process on PGlite.
-  const bus = config.database.listenUrl
-    ? await createPostgresBus({
-        url: config.database.listenUrl,
-        onError: (error) => {
-          logger.warn({ error: logSafeError(error) }, 'change notice not sent');
-        },
-      })
-    : createInProcessBus();
-  const tasks = createTaskService(database.db, { bus });
+  const opened: Opened[] = [];
+  const closeResources = () => closeAll(opened, logger);
+  let resources: Resources;
+  try {
+    resources = await openResources(config, options, logger, opened);
+  } catch (error) {
+    await closeResources();
+    throw error;
+  }
+  const { database, tasks, rateLimits } = resources;
   const streams = createChangeStreams({
-    bus,
+    bus: resources.bus,
     feed: tasks.feed,
     streamsPerUser: config.changes.streamsPerUser,
     onError: (error) => {
@@ -95,7 +144,6 @@ export async function startServer(
     },
   });
   const live = createLiveResponses();
-  const rateLimits = createRateLimitStore(config.redisUrl, logger);
 
   const app = createApp({
     config,
@@ -114,13 +162,6 @@ export async function startServer(
   });
 
   const server = createServer(app);
-
-  async function closeResources(): Promise<void> {
-    await maintenance.stop();
-    await rateLimits.close();
-    await bus.close();
-    await database.close();
-  }
 
   try {
     await new Promise<void>((resolve, reject) => {
