@@ -26,6 +26,7 @@ import {
   parseIfMatch,
 } from '@todo/api';
 import { createDatabase } from '@todo/db';
+import { BODY_LIMIT_BYTES } from '@todo/server';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import express from 'express';
 import { createOpenApiNodeHttpHandler } from 'trpc-to-openapi';
@@ -45,8 +46,6 @@ process.on('SIGUSR2', () => {
   process.stdout.write(`${JSON.stringify({ sqlStatements: statements })}\n`);
 });
 const verifier = createTokenVerifier({ secret: process.env.BETTER_AUTH_SECRET ?? '' });
-/** As the server's (apps/server/src/body.ts). */
-const BODY_LIMIT_BYTES = 64 * 1024;
 // The bus the server uses on PostgreSQL: each write's change notice goes out as NOTIFY and comes
 // back on the LISTEN connection, as it does in the server (same code, same settings).
 const bus = await createPostgresBus({ url: process.env.DATABASE_URL ?? '' });

@@ -2,6 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 /** Processes start here: the bench package's own dependencies (tsx) resolve from it. */
@@ -64,10 +65,11 @@ export async function startProcess(options: StartOptions): Promise<Running> {
   });
   let output = '';
   const counts: number[] = [];
-  child.stdout.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-    for (const match of chunk.toString().matchAll(/\{"sqlStatements":(\d+)\}/g))
-      counts.push(Number(match[1]));
+  // By line: a count split across two chunks is still one count.
+  createInterface({ input: child.stdout }).on('line', (line) => {
+    output += `${line}\n`;
+    const match = /^\{"sqlStatements":(\d+)\}$/.exec(line);
+    if (match) counts.push(Number(match[1]));
   });
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   for (let i = 0; i < 300; i++) {
@@ -93,11 +95,14 @@ export async function statementsSent(running: Running): Promise<number> {
   return count;
 }
 
+/** SIGTERM, then SIGKILL if it has not exited 10 s later (a run never hangs on a process). */
 export async function stopProcess(running: Running): Promise<void> {
   if (running.child.exitCode !== null || running.child.signalCode !== null) return;
   const exited = new Promise((resolve) => running.child.once('exit', resolve));
   running.child.kill('SIGTERM');
+  const kill = setTimeout(() => running.child.kill('SIGKILL'), 10_000);
   await exited;
+  clearTimeout(kill);
 }
 
 /** CPU seconds (user + system) a process has used so far (Linux clock ticks are 1/100 s). */

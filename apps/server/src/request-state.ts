@@ -1,6 +1,6 @@
 /**
  * What the server has learnt about a request, in one object made by the first step of the
- * request path (front.ts) and read by every step after it. Reading it before it exists is a bug
+ * request path (app.ts) and read by every step after it. Reading it before it exists is a bug
  * that throws at once (it cannot silently look like "no token" or "no route"), so the order of
  * the steps is checked on every request rather than hoped for.
  */
@@ -9,7 +9,6 @@ import type { IncomingMessage } from 'node:http';
 import type { RequestConditions } from '@todo/api';
 
 import type { AuthState } from './auth-state.js';
-import type { RouteMatch } from './rest/routing.js';
 
 /** Which API a request is for: it decides the shape of its error bodies. */
 export type Surface = 'rest' | 'trpc' | 'other';
@@ -22,8 +21,6 @@ export interface RequestState {
   readonly surface: Surface;
   /** The bearer token's verdict (set by the /api and /trpc paths). */
   auth: AuthState;
-  /** The REST operation the request is for (set by the /api path). */
-  route: RouteMatch | undefined;
   /** Preconditions and the idempotency key from REST headers. */
   conditions: RequestConditions;
 }
@@ -41,7 +38,6 @@ export function beginRequest(
     url,
     surface,
     auth: { kind: 'none' },
-    route: undefined,
     conditions: {},
   };
   states.set(req, state);

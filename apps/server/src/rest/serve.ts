@@ -19,7 +19,7 @@ import {
 } from '@todo/api';
 import { createOpenApiNodeHttpHandler } from 'trpc-to-openapi';
 
-import { authenticate, authFailure } from '../auth-state.js';
+import { admit } from '../auth-state.js';
 import { readRestBody, BODY_LIMIT_BYTES, type ParsedRequest } from '../body.js';
 import { restErrorBody } from '../http-error.js';
 import type { LiveResponses } from '../live-responses.js';
@@ -107,17 +107,12 @@ export function restPath(deps: RestDependencies): RestPath {
   });
 
   return async (req, res, path, search) => {
-    const state = stateOf(req);
-    state.auth = await authenticate(req, deps.verifier);
-    await deps.limiter(req, res);
-    if (state.auth.kind !== 'valid') throw authFailure(state.auth);
-    const { user } = state.auth;
+    const user = await admit(req, res, deps.verifier, deps.limiter);
     const method = req.method ?? 'GET';
     const match = matchRoute(deps.table, method, path, user.id);
-    state.route = match;
     const body = await readRestBody(req);
     const query = checkedParams(match, search, body);
-    state.conditions = parseConditions(method, req.headers);
+    stateOf(req).conditions = parseConditions(method, req.headers);
     if (match.route.template === EVENTS_PATH) {
       await serveEvents(req, res, user, query.since, deps);
       return;
