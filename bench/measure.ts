@@ -21,6 +21,27 @@ export interface Measurement {
   statementsPerRequest: number;
   /** CPU time (user + system) the serving process spent per answered request, in µs. */
   cpuPerRequestUs: number;
+  /** Of a median row: each repetition's CPU per request, in the order they ran. */
+  cpuPerRequestUsReps?: number[];
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor((sorted.length - 1) / 2)] ?? 0;
+};
+
+/**
+ * `row`'s CPU per request against `base`'s: the median of the ratios of repetitions that ran
+ * side by side (a slow spell of the machine lands on both of a pair), or of the medians when the
+ * rows were not measured in the same rounds.
+ */
+export function cpuRatio(row: Measurement, base: Measurement): number {
+  const a = row.cpuPerRequestUsReps;
+  const b = base.cpuPerRequestUsReps;
+  if (a !== undefined && a.length > 0 && b?.length === a.length && b.every((x) => x > 0)) {
+    return median(a.map((x, i) => x / (b[i] ?? 1)));
+  }
+  return base.cpuPerRequestUs > 0 ? row.cpuPerRequestUs / base.cpuPerRequestUs : Infinity;
 }
 
 export function runLoad(
@@ -70,11 +91,6 @@ export async function measure(
   };
 }
 
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor((sorted.length - 1) / 2)] ?? 0;
-};
-
 /** One row from its repetitions: the median of each figure, errors summed. */
 export function medianOf(reps: Measurement[]): Measurement {
   const first = reps[0];
@@ -88,5 +104,6 @@ export function medianOf(reps: Measurement[]): Measurement {
     requests: reps.reduce((sum, r) => sum + r.requests, 0),
     statementsPerRequest: median(reps.map((r) => r.statementsPerRequest)),
     cpuPerRequestUs: median(reps.map((r) => r.cpuPerRequestUs)),
+    cpuPerRequestUsReps: reps.map((r) => r.cpuPerRequestUs),
   };
 }

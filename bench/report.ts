@@ -1,5 +1,5 @@
 /** The run's tables and PASS/MISS lines, as printed and as written to RESULTS.md. */
-import type { Measurement } from './measure.js';
+import { cpuRatio, type Measurement } from './measure.js';
 import type { StreamsResult } from './streams.js';
 import type { Surface, Workload } from './workloads.js';
 
@@ -77,7 +77,7 @@ export function variantVerdicts(rows: readonly Measurement[]): string[] {
       const row = rowOf(rows, workload, surface);
       const base = rowOf(rows, plain, surface);
       if (!row || !base || base.cpuPerRequestUs === 0) continue;
-      const ratio = row.cpuPerRequestUs / base.cpuPerRequestUs;
+      const ratio = cpuRatio(row, base);
       out.push(
         `${verdict(ratio <= target)} ${workload}/${surface}: CPU ${row.cpuPerRequestUs} µs per request, ${ratio.toFixed(2)}x ${what} (${base.cpuPerRequestUs} µs; target <= ${target})`,
       );
@@ -87,7 +87,7 @@ export function variantVerdicts(rows: readonly Measurement[]): string[] {
 }
 
 export const CEILING_NOTE =
-  "`bench/ceilings.ts` serves the API's real procedures (zod schemas, owner middleware, drizzle store, the server's token verifier and its cache, the server's change bus: each write's NOTIFY goes out and comes back on the LISTEN connection) behind one layer of the stack at a time and nothing else: no logging, headers, CORS, rate limit, routing checks, body rules or error bodies of ours (it reads If-Match and Idempotency-Key into the context, which the procedures need). `caller` and `express` serve get-one only; the two adapters serve every workload with the options the server gives them. Throughput follows CPU per request: each process saturates one core. Targets: the server's CPU per request at most 1.3x its adapter alone, p99 at most 2x.";
+  "`bench/ceilings.ts` serves the API's real procedures (zod schemas, owner middleware, drizzle store, the server's token verifier and its cache, the server's change bus: each write's NOTIFY goes out and comes back on the LISTEN connection) behind one layer of the stack at a time and nothing else: no logging, headers, CORS, rate limit, routing checks, body rules or error bodies of ours (it reads If-Match and Idempotency-Key into the context, which the procedures need). `caller` and `express` serve get-one only; the two adapters serve every workload with the options the server gives them. Throughput follows CPU per request: each process saturates one core. Targets: the server's CPU per request at most 1.3x its adapter alone, p99 at most 2x. The CPU ratio is the median of the ratios of repetitions measured side by side (a slow spell of the shared machine lands on both windows of a pair); a variant (`create-key`, `patch-if-match`) is measured in the same rounds as its plain form and compared the same way.";
 
 const ceilingOf = (ceilings: readonly CeilingRow[], variant: Ceiling, workload: Workload) =>
   ceilings.find((c) => c.variant === variant && c.row.workload === workload)?.row;
@@ -107,7 +107,7 @@ export function ceilingTable(rows: readonly Measurement[], ceilings: readonly Ce
   for (const workload of workloads) {
     const push = (label: string, row: Measurement | undefined, stack?: Measurement) => {
       if (!row) return;
-      const cpu = stack ? (row.cpuPerRequestUs / stack.cpuPerRequestUs).toFixed(2) : '';
+      const cpu = stack ? cpuRatio(row, stack).toFixed(2) : '';
       const p99 = stack ? (row.p99 / Math.max(stack.p99, 1)).toFixed(2) : '';
       lines.push(
         `| ${workload} | ${label} | ${row.rps} | ${row.p99} | ${row.cpuPerRequestUs} | ${cpu} | ${p99} |`,
@@ -140,7 +140,7 @@ export function stackVerdicts(
     const surface = row.surface === 'trpc' ? 'trpc' : 'rest';
     const stack = ceilingOf(ceilings, STACK_OF[surface], row.workload);
     if (!stack) continue;
-    const cpu = row.cpuPerRequestUs / stack.cpuPerRequestUs;
+    const cpu = cpuRatio(row, stack);
     const p99 = row.p99 / Math.max(stack.p99, 1);
     out.push(
       `${verdict(cpu <= CPU_TARGET && p99 <= P99_TARGET)} ${row.workload}/${row.surface}: CPU ${cpu.toFixed(2)}x its adapter alone (target <= ${CPU_TARGET}), p99 ${p99.toFixed(2)}x (target <= ${P99_TARGET})`,

@@ -58,13 +58,28 @@ const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:543
 const DB_NAME = 'todo_bench';
 const LOAD: LoadShape = SMOKE
   ? { connections: 10, warmupSeconds: 1, windowSeconds: 2 }
-  : { connections: 50, warmupSeconds: 3, windowSeconds: 10 };
+  : { connections: 50, warmupSeconds: 3, windowSeconds: 6 };
+/** The warm-up before each later repetition: the process is warm, its pool only refills. */
+const REWARM_SECONDS = 1;
+const loadOf = (rep: number): LoadShape =>
+  rep === 0 ? LOAD : { ...LOAD, warmupSeconds: Math.min(REWARM_SECONDS, LOAD.warmupSeconds) };
 const SIZE: DatasetSize = SMOKE
   ? { users: 200, tasksPerUser: 50, bigUserTasks: 1_000 }
   : { users: 2_000, tasksPerUser: 50, bigUserTasks: 10_000 };
 const STREAMS: StreamsShape = SMOKE
   ? { users: 20, streamsPerUser: 5, writesPerSecond: 50, windowSeconds: 3 }
   : { users: 200, streamsPerUser: 5, writesPerSecond: 200, windowSeconds: 30 };
+/**
+ * Workloads measured in the same rounds of repetitions: a variant beside its plain form, so that
+ * each of its windows has a plain one next to it in time (their ratio is taken pair by pair).
+ */
+const ROUNDS: readonly (readonly Workload[])[] = [
+  ['list'],
+  ['get'],
+  ['create', 'create-key'],
+  ['toggle'],
+  ['patch', 'patch-if-match'],
+];
 /** The server on these Node lines too, for information (the main rows run on this process's). */
 const NODE_LINES = [24, 26];
 const NODE_LINE_WORKLOADS: readonly Workload[] = SMOKE ? ['get'] : MAIN_WORKLOADS;
@@ -78,11 +93,16 @@ const PARTIAL = ONLY !== undefined || SURFACES !== undefined;
 const selected = (name: string) => !ONLY || ONLY.includes(name);
 /**
  * Each row is measured REPS times, its targets interleaved (floor, server, adapters alone, then
- * again), and the median of each figure is reported: on a shared 2-core machine one 10 s window
- * moves by ±10%, and interleaving keeps a slow spell from landing on one row only.
+ * again), and the median of each figure is reported: on a shared 2-core machine one window's CPU
+ * per request moves by ±20% (the load generator and PostgreSQL share the cores), and
+ * interleaving keeps a slow spell from landing on one row only. Five short windows give a
+ * steadier median than three long ones in the same time.
  */
-const REPS = Number(process.env.BENCH_REPS ?? (SMOKE ? 1 : 3));
-/** BENCH_CPU_PROF=dir: the server writes a V8 CPU profile there when it stops. */
+const REPS = Number(process.env.BENCH_REPS ?? (SMOKE ? 1 : 5));
+/**
+ * BENCH_CPU_PROF=dir: the server writes a V8 CPU profile there when it stops, and each adapter
+ * alone in dir/<variant>.
+ */
 const CPU_PROF = process.env.BENCH_CPU_PROF;
 const INSTRUMENTED_SERVER = join(BENCH_DIR, 'dist/instrumented-server.js');
 
@@ -105,7 +125,13 @@ function startServer(env: Record<string, string>, port: number, node?: string) {
 function startCeiling(env: Record<string, string>, variant: Ceiling): Promise<Running> {
   return startProcess({
     name: `ceiling ${variant}`,
-    args: [...SERVER_NODE_FLAGS, '--import', 'tsx', 'ceilings.ts'],
+    args: [
+      ...SERVER_NODE_FLAGS,
+      ...(CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF}/${variant}`] : []),
+      '--import',
+      'tsx',
+      'ceilings.ts',
+    ],
     env: { ...env, CEILING: variant },
     port: 8210 + CEILINGS.indexOf(variant),
   });
@@ -124,7 +150,7 @@ async function measureLayers(env: Record<string, string>, data: BenchData) {
     try {
       const reps: Measurement[] = [];
       for (let rep = 0; rep < REPS; rep++)
-        reps.push(await measure(running, 'get', 'rest', data, LOAD));
+        reps.push(await measure(running, 'get', 'rest', data, loadOf(rep)));
       const row = medianOf(reps);
       out.push({ variant, row });
       line('get', `ceiling ${variant}`, row);
@@ -197,35 +223,44 @@ async function main(): Promise<void> {
         adapters.push({ variant, running: await startCeiling(serverEnv, variant) });
       }
     }
-    for (const workload of workloads) {
+    for (const round of ROUNDS.map((r) => r.filter((w) => workloads.includes(w)))) {
       const reps = new Map<string, Measurement[]>();
-      const record = (label: string, row: Measurement) => {
-        reps.set(label, [...(reps.get(label) ?? []), row]);
+      const record = (workload: Workload, label: string, row: Measurement) => {
+        const key = `${workload}|${label}`;
+        reps.set(key, [...(reps.get(key) ?? []), row]);
         line(workload, label, row);
       };
+      const medianFor = (workload: Workload, label: string) =>
+        medianOf(reps.get(`${workload}|${label}`) ?? []);
       for (let rep = 0; rep < REPS; rep++) {
-        for (const surface of surfaces) {
-          const target = surface === 'floor' ? floor : server;
-          record(surface, await measure(target, workload, surface, data, LOAD));
-        }
-        for (const { variant, running } of adapters) {
-          const surface = variant === 'trpc-adapter' ? 'trpc' : 'rest';
-          record(variant, await measure(running, workload, surface, data, LOAD));
-        }
-        if (rep > 0 || !NODE_LINE_WORKLOADS.includes(workload)) continue;
-        for (const { line: nodeLine, version, running } of nodeLines.started) {
-          for (const surface of surfaces.filter(
-            (s): s is Exclude<Surface, 'floor'> => s !== 'floor',
-          )) {
-            const row = await measure(running, workload, surface, data, LOAD);
-            nodeLineRows.push({ line: nodeLine, version, row });
-            line(workload, `${surface} ${version}`, row);
+        for (const workload of round) {
+          for (const surface of surfaces) {
+            const target = surface === 'floor' ? floor : server;
+            const row = await measure(target, workload, surface, data, loadOf(rep));
+            record(workload, surface, row);
+          }
+          for (const { variant, running } of adapters) {
+            const surface = variant === 'trpc-adapter' ? 'trpc' : 'rest';
+            const row = await measure(running, workload, surface, data, loadOf(rep));
+            record(workload, variant, row);
+          }
+          if (rep > 0 || !NODE_LINE_WORKLOADS.includes(workload)) continue;
+          for (const { line: nodeLine, version, running } of nodeLines.started) {
+            for (const surface of surfaces.filter(
+              (s): s is Exclude<Surface, 'floor'> => s !== 'floor',
+            )) {
+              const row = await measure(running, workload, surface, data, LOAD);
+              nodeLineRows.push({ line: nodeLine, version, row });
+              line(workload, `${surface} ${version}`, row);
+            }
           }
         }
       }
-      for (const surface of surfaces) rows.push(medianOf(reps.get(surface) ?? []));
-      for (const { variant } of adapters) {
-        ceilings.push({ variant, row: medianOf(reps.get(variant) ?? []) });
+      for (const workload of round) {
+        for (const surface of surfaces) rows.push(medianFor(workload, surface));
+        for (const { variant } of adapters) {
+          ceilings.push({ variant, row: medianFor(workload, variant) });
+        }
       }
     }
     const rss = { server: await peakRssMb(server.child), floor: await peakRssMb(floor.child) };
@@ -276,7 +311,7 @@ async function main(): Promise<void> {
       '# Benchmark results',
       '',
       lastRun,
-      `Command: \`pnpm bench\` (${LOAD.connections} connections, ${LOAD.warmupSeconds} s warm-up, ${LOAD.windowSeconds} s timed window per row, median of ${REPS} interleaved repetitions, tokens for ${TOKEN_USERS.length} users, ${SIZE.users} users × ${SIZE.tasksPerUser} tasks + one user with ${SIZE.bigUserTasks}).`,
+      `Command: \`pnpm bench\` (${LOAD.connections} connections, ${LOAD.warmupSeconds} s warm-up (${REWARM_SECONDS} s before later repetitions), ${LOAD.windowSeconds} s timed window per row, median of ${REPS} interleaved repetitions, tokens for ${TOKEN_USERS.length} users, ${SIZE.users} users × ${SIZE.tasksPerUser} tasks + one user with ${SIZE.bigUserTasks}).`,
       'The floor is `bench/floor.ts`: raw node:http + postgres.js, the same SQL (`bench/floor-sql.ts`, checked against the db layer by `bench/test/floor-sql.test.ts`) and the same HS256 check. SQL statements per request: the statements each process sent during the timed window (the server runs as `bench/instrumented-server.ts`: the production build of `startServer` with an `onQuery` counter, printed on SIGUSR2; the floor and the ceilings count their own), divided by the requests answered. `create-key` sends a fresh `Idempotency-Key` (tRPC: `idempotency_key`) per request; `patch` renames a task; `patch-if-match` does the same with `If-Match: "<version>"` (tRPC: `if_version`), the version the task has, so every write succeeds.',
       '',
       report,
