@@ -36,7 +36,7 @@ function bearerToken(header: string | undefined): string | null | undefined {
  * The verdict on the request's bearer token, if any, without rejecting: the rate limiter needs
  * the user id first, and the order of errors is 429 before 401.
  */
-export async function authenticate(
+async function authenticate(
   req: IncomingMessage,
   verifier: TokenVerifier,
 ): Promise<AuthState> {
@@ -58,7 +58,7 @@ export async function authenticate(
 }
 
 /** 401 (with WWW-Authenticate per RFC 6750), or 503 when the key set was out of reach. */
-export function authFailure(state: Exclude<AuthState, { kind: 'valid' }>): HttpError {
+function authFailure(state: Exclude<AuthState, { kind: 'valid' }>): HttpError {
   if (state.kind === 'unavailable') {
     return new HttpError(503, 'SERVICE_UNAVAILABLE', PUBLIC_MESSAGES.unavailable, {
       headers: errorHeaders(['SERVICE_UNAVAILABLE'], true),

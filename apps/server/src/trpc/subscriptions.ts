@@ -40,7 +40,7 @@ const MOUNT = trimSlashes(TRPC_MOUNT);
  * `/trpc/tasks.onChange/`, `/trpc/tasks%2EonChange` or `/trpc/x/../tasks.onChange` meet the
  * same checks as `/trpc/tasks.onChange`. Undefined where tRPC refuses the URL itself (400).
  */
-export function procedurePathOf(url: string): string | undefined {
+function procedurePathOf(url: string): string | undefined {
   try {
     const { pathname } = new URL(url, 'http://localhost');
     return decodeURIComponent(trimSlashes(trimSlashes(pathname).slice(MOUNT.length)));
