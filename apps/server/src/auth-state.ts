@@ -36,10 +36,7 @@ function bearerToken(header: string | undefined): string | null | undefined {
  * The verdict on the request's bearer token, if any, without rejecting: the rate limiter needs
  * the user id first, and the order of errors is 429 before 401.
  */
-async function authenticate(
-  req: IncomingMessage,
-  verifier: TokenVerifier,
-): Promise<AuthState> {
+async function authenticate(req: IncomingMessage, verifier: TokenVerifier): Promise<AuthState> {
   const token = bearerToken(req.headers.authorization);
   if (token === undefined) return { kind: 'none' };
   if (token === null) return { kind: 'invalid' };
