@@ -50,7 +50,7 @@ async function authenticate(req: IncomingMessage, verifier: TokenVerifier): Prom
   } catch (error) {
     if (error instanceof AuthError) return { kind: 'invalid' };
     if (error instanceof KeySetUnavailableError) return { kind: 'unavailable', cause: error };
-    throw error; // a fault of ours: answered as any other crash (500, nothing leaked)
+    throw error; // a fault of ours: answered like every other crash (500, nothing leaked)
   }
 }
 

@@ -303,7 +303,7 @@ describe('section 3: bodies and media types', () => {
     expect(after).toHaveLength(before.length);
   });
 
-  it('when Content-Type has any charset parameter or other case, then the body is read as UTF-8 JSON', async () => {
+  it('when Content-Type carries any charset parameter or other case, then the body is read as UTF-8 JSON', async () => {
     for (const type of [
       'application/json; charset=utf-8',
       'Application/JSON',

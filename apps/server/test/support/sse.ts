@@ -1,6 +1,6 @@
 /**
  * A Server-Sent Events reader for tests: opens the stream with fetch (so the bearer header and
- * the status are seen as any client sees them), parses events as they arrive, and waits for the
+ * the status are seen just as a client sees them), parses events as they arrive, and waits for the
  * ones a test expects.
  */
 export interface SseEvent {
