@@ -67,7 +67,7 @@ export async function resetDataset(
       order by u, t`;
     await addBigUser(sql, size.bigUserTasks);
     // VACUUM too: a fresh bulk load would otherwise start autovacuum during the measurement.
-    await sql`vacuum analyze tasks`;
+    await sql`vacuum analyze tasks, task_tags`;
   } finally {
     await sql.end();
   }
@@ -103,7 +103,7 @@ export async function loadScaleTable(
 ): Promise<void> {
   const sql = postgres(url, { max: 1, onnotice: () => undefined });
   try {
-    await sql`truncate tasks`;
+    await sql`truncate tasks, task_tags`;
     await addBigUser(sql, bigUserTasks);
     await sql.unsafe(`
       insert into tasks (user_id, title, completed, created_at, updated_at, priority, due_date, tags)
@@ -112,7 +112,7 @@ export async function loadScaleTable(
              ${V2_FIELDS('g')}
       from generate_series(1, ${total - bigUserTasks}) g`);
     // VACUUM too: a fresh bulk load would otherwise start autovacuum during the measurement.
-    await sql`vacuum analyze tasks`;
+    await sql`vacuum analyze tasks, task_tags`;
   } finally {
     await sql.end();
   }

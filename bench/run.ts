@@ -84,8 +84,8 @@ const ROUNDS: readonly (readonly Workload[])[] = [
 const NODE_LINES = [24, 26];
 const NODE_LINE_WORKLOADS: readonly Workload[] = SMOKE ? ['get'] : MAIN_WORKLOADS;
 /**
- * BENCH_ONLY=get,list,ceilings,streams,node-lines / BENCH_SURFACES=floor,rest: a partial run
- * (no scale run, no RESULTS.md).
+ * BENCH_ONLY=get,list,ceilings,streams,node-lines,scale / BENCH_SURFACES=floor,rest: a partial
+ * run (no RESULTS.md; the scale run only when named).
  */
 const ONLY = process.env.BENCH_ONLY?.split(',').filter(Boolean);
 const SURFACES = process.env.BENCH_SURFACES?.split(',').filter(Boolean);
@@ -271,7 +271,9 @@ async function main(): Promise<void> {
     }
 
     const scale =
-      !SMOKE && !PARTIAL ? await measureScale(server.url, url, SIZE.bigUserTasks, log) : undefined;
+      !SMOKE && (ONLY ? ONLY.includes('scale') : !PARTIAL)
+        ? await measureScale(server.url, url, SIZE.bigUserTasks, log)
+        : undefined;
 
     await stopProcess(server);
     await stopProcess(floor);

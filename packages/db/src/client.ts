@@ -104,7 +104,7 @@ async function createPglite(options: DatabaseOptions): Promise<Database> {
   const dataDir = options.dataDir ?? DEFAULT_PGLITE_DIR;
   const inMemory = dataDir.startsWith('memory://');
   if (!inMemory) await mkdir(dataDir, { recursive: true });
-  // btree_gin: the tag index keys on (user_id, tags); the migration creates the extension.
+  // btree_gin: migration 0001 creates it (for a tag index 0004 replaced), so replaying needs it.
   const extensions = { btree_gin };
   const client = inMemory ? new PGlite({ extensions }) : new PGlite(dataDir, { extensions });
   await client.waitReady;

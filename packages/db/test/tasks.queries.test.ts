@@ -541,7 +541,7 @@ describe('when the list is asked for every combination of its filters', () => {
     const fragments = {
       q: 'strpos(',
       priority: '::task_priority',
-      tag: '@> array[',
+      tag: '"task_tags"."tag" = $',
       due_from: '>= $',
       due_to: '<= $',
     } as const;

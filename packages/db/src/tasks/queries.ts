@@ -15,6 +15,7 @@ import {
   TASK_COLUMNS as COLUMNS,
   taskRowFromJson,
   tasks,
+  taskTags,
   titleSortKey,
   WRITABLE_COLUMNS as WRITABLE,
   type TaskPriority,
@@ -133,13 +134,20 @@ function changeNumber(db: TaskDb, claimKey = false) {
 
 // ---- the list -----------------------------------------------------------------------------------
 
+/** The user's rows of task_tags under a tag. */
+const tagged = (value: Placeholder): SQL =>
+  sql`${taskTags.user_id} = ${placeholder.user_id} and ${taskTags.tag} = ${value}`;
+
 /** How each filter narrows the list, given its value as a bound parameter. */
 const FILTERS: Record<FilterName, (value: Placeholder) => SQL> = {
   // strpos, not LIKE: the needle is matched literally, so % _ \ need no escaping.
   q: (value) =>
     sql`(strpos(lower(${tasks.title}), lower(${value}::text)) > 0 or strpos(lower(coalesce(${tasks.description}, '')), lower(${value}::text)) > 0)`,
   priority: (value) => sql`${tasks.priority} = ${value}::task_priority`,
-  tag: (value) => sql`${tasks.tags} @> array[${value}::text]`,
+  // The user's tasks in task_tags under the tag (listStatement reads the sort=created page
+  // straight from its index instead).
+  tag: (value) =>
+    sql`${tasks.id} in (select ${taskTags.task_id} from ${taskTags} where ${tagged(value)})`,
   due_from: (value) => sql`${tasks.due_date} >= ${value}::date`,
   due_to: (value) => sql`${tasks.due_date} <= ${value}::date`,
 };
@@ -186,36 +194,45 @@ function sortKey(sort: TaskSort, order: SortOrder, from: SortColumns): SQL {
  * means an empty page. Ties are broken by id in the sort's direction, which makes the order total.
  */
 const listStatement = statementFamily((db, shape: ListShape) => {
-  const key = sortKey(shape.sort, shape.order, tasks);
+  // tag= in the default sort: the page is one ordered range of task_tags' index, each row then
+  // joined to its task by id; the tag's condition is on task_tags, the others on the task.
+  const byTag = shape.sort === 'created' && shape.filters.includes('tag');
+  const key = byTag ? sql`${taskTags.created_at}` : sortKey(shape.sort, shape.order, tasks);
+  const id = byTag ? taskTags.task_id : tasks.id;
   const direction = shape.order === 'asc' ? asc : desc;
   const conditions: SQL[] = [eq(tasks.user_id, placeholder.user_id)];
   if (shape.status !== 'all') conditions.push(eq(tasks.completed, shape.status === 'completed'));
-  for (const name of shape.filters) conditions.push(FILTERS[name](sql.placeholder(name)));
+  for (const name of shape.filters) {
+    const value = sql.placeholder(name);
+    conditions.push(byTag && name === 'tag' ? tagged(value) : FILTERS[name](value));
+  }
+  const source = () =>
+    byTag
+      ? db.select(COLUMNS).from(taskTags).innerJoin(tasks, eq(tasks.id, taskTags.task_id))
+      : db.select(COLUMNS).from(tasks);
 
   if (!shape.after) {
-    const first = db
-      .select()
-      .from(tasks)
+    const first = source()
       .where(and(...conditions))
-      .orderBy(direction(key), direction(tasks.id))
+      .orderBy(direction(key), direction(id))
       .limit(placeholder.limit)
       .prepare('list_tasks');
     return { kind: 'first' as const, first };
   }
 
+  const anchorKey = sortKey(shape.sort, shape.order, tasks);
   const anchor = db
-    .select({ key: sql`${key}`.as('anchor_key'), id: sql<number>`${tasks.id}`.as('anchor_id') })
+    .select({
+      key: sql`${anchorKey}`.as('anchor_key'),
+      id: sql<number>`${tasks.id}`.as('anchor_id'),
+    })
     .from(tasks)
     .where(and(eq(tasks.id, placeholder.after), eq(tasks.user_id, placeholder.user_id)))
     .as('anchor');
   const comparison = shape.order === 'asc' ? sql.raw('>') : sql.raw('<');
-  const page = db
-    .select()
-    .from(tasks)
-    .where(
-      and(...conditions, sql`(${key}, ${tasks.id}) ${comparison} (${anchor.key}, ${anchor.id})`),
-    )
-    .orderBy(direction(key), direction(tasks.id))
+  const page = source()
+    .where(and(...conditions, sql`(${key}, ${id}) ${comparison} (${anchor.key}, ${anchor.id})`))
+    .orderBy(direction(key), direction(id))
     .limit(placeholder.limit)
     .as('page');
   const paged = db
@@ -594,15 +611,13 @@ export async function deleteExpiredIdempotencyKeys(
 // ---- tags ---------------------------------------------------------------------------------------
 
 const tagsStatement = singleStatement((db) => {
-  const tag = sql<string>`tag`;
   const count = sql<number>`count(*)::int`;
   return db
-    .select({ tag, count })
-    .from(tasks)
-    .crossJoinLateral(sql`unnest(${tasks.tags}) as tag`)
-    .where(eq(tasks.user_id, placeholder.user_id))
-    .groupBy(tag)
-    .orderBy(desc(count), sql`${tag} collate "C"`)
+    .select({ tag: taskTags.tag, count })
+    .from(taskTags)
+    .where(eq(taskTags.user_id, placeholder.user_id))
+    .groupBy(taskTags.tag)
+    .orderBy(desc(count), sql`${taskTags.tag} collate "C"`)
     .prepare('list_tags');
 });
 
