@@ -6,7 +6,6 @@ CREATE TABLE "task_tags" (
 	CONSTRAINT "task_tags_task_id_tag_pk" PRIMARY KEY("task_id","tag")
 );
 --> statement-breakpoint
-DROP INDEX "tasks_user_tags_idx";--> statement-breakpoint
 ALTER TABLE "task_tags" ADD CONSTRAINT "task_tags_task_id_tasks_id_fk" FOREIGN KEY ("task_id") REFERENCES "public"."tasks"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "task_tags_user_tag_created_idx" ON "task_tags" USING btree ("user_id","tag","created_at","task_id");--> statement-breakpoint
 -- task_tags follows tasks.tags in the statement that writes them: a task's rows are written when
@@ -32,4 +31,6 @@ CREATE TRIGGER tasks_tags_update AFTER UPDATE OF tags, user_id, created_at ON ta
   EXECUTE FUNCTION todo_sync_task_tags();--> statement-breakpoint
 -- The tasks that exist before this migration.
 INSERT INTO task_tags (task_id, tag, user_id, created_at)
-SELECT DISTINCT tasks.id, tag, tasks.user_id, tasks.created_at FROM tasks, unnest(tasks.tags) AS tag;
+SELECT DISTINCT tasks.id, tag, tasks.user_id, tasks.created_at FROM tasks, unnest(tasks.tags) AS tag;--> statement-breakpoint
+-- Last: dropping the GIN index locks tasks against reads until the migration commits.
+DROP INDEX "tasks_user_tags_idx";

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   createDatabase,
   createTask,
+  createTaskOnce,
   deleteTask,
   listTags,
   listTasks,
@@ -99,6 +100,39 @@ describe('when tasks are created, retagged, toggled and deleted', () => {
 
     await updateTask(database.db, 'alice', first.id, { set: { tags: [] } });
     expect(await tagRows()).toEqual([{ task_id: second.id, tag: 'home', user_id: 'alice' }]);
+  });
+
+  it('then an idempotent create indexes its tags once, and its replay adds nothing', async () => {
+    const claim = { key: 'k1', fingerprint: 'f1' };
+    const created = await createTaskOnce(database.db, 'alice', { title: 'a', tags: ['x'] }, claim);
+    const again = await createTaskOnce(database.db, 'alice', { title: 'a', tags: ['x'] }, claim);
+
+    expect(created.kind).toBe('created');
+    expect(again.kind).toBe('taken');
+    expect(await tagRows()).toEqual([
+      { task_id: created.kind === 'created' ? created.row.id : -1, tag: 'x', user_id: 'alice' },
+    ]);
+  });
+});
+
+describe('when a tag is walked page by page from an anchor that does not carry it', () => {
+  it('then the walk goes on from the anchor’s place in the order, both orders', async () => {
+    const made = [];
+    for (let i = 0; i < 9; i++) {
+      made.push(
+        await createTask(database.db, 'alice', { title: `t${i}`, tags: i % 3 === 0 ? [] : ['x'] }),
+      );
+    }
+    const untagged = made[3]?.id;
+    const tagged = made.filter((_, i) => i % 3 !== 0).map((task) => task.id);
+
+    // The anchor (the 4th task) has no tag x: the page is every x task after it in the order.
+    expect(await idsWithTag('alice', 'x', { order: 'asc', after: untagged })).toEqual(
+      tagged.filter((id) => id > (untagged ?? 0)),
+    );
+    expect(await idsWithTag('alice', 'x', { order: 'desc', after: untagged })).toEqual(
+      tagged.filter((id) => id < (untagged ?? 0)).reverse(),
+    );
   });
 });
 

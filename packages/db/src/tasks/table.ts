@@ -133,8 +133,9 @@ export const WRITABLE_COLUMNS = (Object.keys(TASK_COLUMNS) as (keyof typeof TASK
  * (migration 0004), so a write statement never has to know about it. It exists for `tag=`: a
  * user's tasks with a tag, newest first, are one range of its (user_id, tag, created_at,
  * task_id) index, read in order and stopped at the page size. A GIN index over `tasks.tags`
- * finds them too but unordered: every match is read and sorted before the first row is
- * returned (10x the default list's time for a tag on 1,000 of a user's tasks, see bench/).
+ * finds them too but unordered: as the generic plan a prepared statement settles on, every
+ * match is read and sorted before the first row is returned (0.65 ms of SQL for a tag on 1,000
+ * of a user's tasks, against 0.02 ms for the default page: 1.7x its p50 through the API).
  * `created_at` is the task's, which never changes after the insert.
  */
 export const taskTags = pgTable(
